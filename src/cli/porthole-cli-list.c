@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole-cli"
+#include "config.h"
+
+#include "porthole-cli.h"
+#include "porthole-socket-monitor.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+typedef struct {
+  GMainLoop *loop;
+  GError    *error;
+} Wait;
+
+static void
+on_refreshed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *wait = data;
+
+  porthole_socket_monitor_refresh_finish (PORTHOLE_SOCKET_MONITOR (source), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+add_nullable_string (JsonBuilder *b, const char *key, const char *value)
+{
+  json_builder_set_member_name (b, key);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static JsonNode *
+to_json (GListModel *model)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint n = g_list_model_get_n_items (model);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
+
+      json_builder_begin_object (b);
+      add_nullable_string (b, "protocol", porthole_socket_get_protocol (s));
+      add_nullable_string (b, "family", porthole_socket_get_family (s));
+      add_nullable_string (b, "state", porthole_socket_get_state (s));
+      add_nullable_string (b, "local_address", porthole_socket_get_local_address (s));
+      json_builder_set_member_name (b, "local_port");
+      json_builder_add_int_value (b, porthole_socket_get_local_port (s));
+      add_nullable_string (b, "remote_address", porthole_socket_get_remote_address (s));
+      json_builder_set_member_name (b, "remote_port");
+      json_builder_add_int_value (b, porthole_socket_get_remote_port (s));
+      json_builder_set_member_name (b, "inode");
+      json_builder_add_int_value (b, (gint64) porthole_socket_get_inode (s));
+      json_builder_set_member_name (b, "uid");
+      json_builder_add_int_value (b, porthole_socket_get_uid (s));
+      add_nullable_string (b, "user", porthole_socket_get_user (s));
+      json_builder_set_member_name (b, "pid");
+      if (porthole_socket_get_pid (s) > 0)
+        json_builder_add_int_value (b, porthole_socket_get_pid (s));
+      else
+        json_builder_add_null_value (b);
+      add_nullable_string (b, "process", porthole_socket_get_process (s));
+      add_nullable_string (b, "range", porthole_port_range_id (porthole_socket_get_range (s)));
+      add_nullable_string (b, "service", porthole_socket_get_service (s));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+static const char *
+owner_text (PortholeSocket *s, char **owned)
+{
+  switch (porthole_socket_get_owner_status (s))
+    {
+    case PORTHOLE_OWNER_KNOWN:
+      return *owned = g_strdup_printf ("%s(%d)", porthole_socket_get_process (s), porthole_socket_get_pid (s));
+    case PORTHOLE_OWNER_NO_PROCESS:
+      return _("(kernel)");
+    case PORTHOLE_OWNER_OTHER_USER:
+      return _("(hidden: another user)");
+    case PORTHOLE_OWNER_SANDBOXED:
+      return _("(hidden by the sandbox)");
+    case PORTHOLE_OWNER_GONE:
+    default:
+      return "-";
+    }
+}
+
+static void
+print_text (GListModel *model)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  printf ("%-5s %-12s %-40s %-40s %-10s %s\n", "Proto", "State", "Local", "Remote", "User", "Process");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
+      g_autofree char *owned = NULL;
+      const char *owner = owner_text (s, &owned);
+
+      printf ("%-5s %-12s %-40s %-40s %-10s %s\n",
+              porthole_socket_get_protocol (s), porthole_socket_get_state (s),
+              porthole_socket_get_local_endpoint (s), porthole_socket_get_remote_endpoint (s),
+              porthole_socket_get_user (s), owner);
+    }
+}
+
+int
+porthole_cli_list (int argc, char **argv)
+{
+  gboolean all = FALSE, tcp = FALSE, udp = FALSE, json = FALSE;
+  GOptionEntry entries[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Every socket in every state, not only listeners"), NULL },
+    { "tcp", 't', 0, G_OPTION_ARG_NONE, &tcp, N_("TCP sockets"), NULL },
+    { "udp", 'u', 0, G_OPTION_ARG_NONE, &udp, N_("UDP sockets"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(PortholeSocketMonitor) monitor = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop, NULL };
+  PortholeDumpFlags flags = PORTHOLE_DUMP_IPV4 | PORTHOLE_DUMP_IPV6;
+
+  g_option_context_set_summary (context, _("List sockets, like ss -tulpn."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!porthole_cli_parse (context, &argc, &argv))
+    return PORTHOLE_CLI_BAD_INPUT;
+  if (argc > 1)
+    return porthole_cli_bad_input (_("unexpected argument “%s”"), argv[1]);
+
+  if (!tcp && !udp)
+    tcp = udp = TRUE;
+  flags |= (tcp ? PORTHOLE_DUMP_TCP : 0) | (udp ? PORTHOLE_DUMP_UDP : 0) |
+           (all ? PORTHOLE_DUMP_ALL_STATES : 0);
+
+  monitor = g_object_new (PORTHOLE_TYPE_SOCKET_MONITOR, "flags", flags, NULL);
+  porthole_socket_monitor_refresh_async (monitor, NULL, on_refreshed, &wait);
+  g_main_loop_run (loop);
+  if (wait.error)
+    {
+      fprintf (stderr, "porthole-cli: %s\n", wait.error->message);
+      g_error_free (wait.error);
+      return PORTHOLE_CLI_NEGATIVE;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = to_json (G_LIST_MODEL (monitor));
+
+      porthole_cli_print_json (root);
+    }
+  else
+    print_text (G_LIST_MODEL (monitor));
+  return PORTHOLE_CLI_OK;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole-cli"
+#include "config.h"
+
+#include "porthole-cli.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *usage;
+} Command;
+
+/* One line per subcommand (the contract in DESIGN.md). */
+static const Command commands[] = {
+  { "list", porthole_cli_list, "list [--all] [--tcp] [--udp] [--json]" },
+};
+
+int
+porthole_cli_bad_input (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* One line, whatever the message held */
+  g_strdelimit (message, "\r\n", ' ');
+  fprintf (stderr, "porthole-cli: %s\n", message);
+  return PORTHOLE_CLI_BAD_INPUT;
+}
+
+gboolean
+porthole_cli_parse (GOptionContext *context, int *argc, char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      porthole_cli_bad_input ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+porthole_cli_print_json (gpointer json_node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, json_node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: porthole-cli COMMAND [OPTIONS]"));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  porthole-cli %s\n", commands[i].usage);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return PORTHOLE_CLI_BAD_INPUT;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return PORTHOLE_CLI_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("porthole-cli %s\n", PACKAGE_VERSION);
+      return PORTHOLE_CLI_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  return porthole_cli_bad_input (_("unknown command “%s” (try --help)"), argv[1]);
+}

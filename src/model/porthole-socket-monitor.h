@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "porthole-ports.h"
+#include "porthole-socket.h"
+#include "porthole-socktable.h"
+
+G_BEGIN_DECLS
+
+#define PORTHOLE_TYPE_SOCKET_MONITOR (porthole_socket_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (PortholeSocketMonitor, porthole_socket_monitor, PORTHOLE, SOCKET_MONITOR, GObject)
+
+/* A GListModel of PortholeSocket: every TCP and UDP socket, IPv4 and IPv6, every state.
+ *
+ * Each refresh dumps the kernel tables in a worker thread and diffs them there against the
+ * keys of the previous snapshot, so the main thread only applies a short change list.
+ * items-changed fires only for real changes: a refresh that finds nothing new emits nothing.
+ * New sockets are appended; "socket-opened" is emitted for each (not for the first snapshot).
+ * A socket that goes gets "closed" set and "socket-closed" emitted; it stays in the model for
+ * "linger" milliseconds (0: removed at once), so a view can show it fading out.
+ *
+ * Properties: refresh-interval (ms, 0 = no timer), paused, linger (ms), flags
+ * (PortholeDumpFlags; default every protocol, family and state), proc-root and force-proc
+ * (construct-only, for tests), source (PortholeSource of the last dump), error (message of the
+ * last failed refresh or NULL), hidden-owners (sockets whose process we could not see), sysctl
+ * changes are announced with notify::sysctl. */
+
+PortholeSocketMonitor *porthole_socket_monitor_new (void);
+
+void     porthole_socket_monitor_set_refresh_interval (PortholeSocketMonitor *self, guint interval_ms);
+guint    porthole_socket_monitor_get_refresh_interval (PortholeSocketMonitor *self);
+void     porthole_socket_monitor_set_paused (PortholeSocketMonitor *self, gboolean paused);
+gboolean porthole_socket_monitor_get_paused (PortholeSocketMonitor *self);
+void     porthole_socket_monitor_set_linger (PortholeSocketMonitor *self, guint linger_ms);
+guint    porthole_socket_monitor_get_linger (PortholeSocketMonitor *self);
+void     porthole_socket_monitor_set_flags (PortholeSocketMonitor *self, PortholeDumpFlags flags);
+PortholeDumpFlags porthole_socket_monitor_get_flags (PortholeSocketMonitor *self);
+PortholeSource porthole_socket_monitor_get_source (PortholeSocketMonitor *self);
+const char *porthole_socket_monitor_get_error (PortholeSocketMonitor *self);
+guint    porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self);
+/* TRUE once the first refresh has completed (successfully or not) */
+gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self);
+const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self);
+
+/* Starts a refresh now (coalesced with one already running). */
+void     porthole_socket_monitor_refresh (PortholeSocketMonitor *self);
+/* Refreshes and calls back once this refresh has been applied to the model. */
+void     porthole_socket_monitor_refresh_async (PortholeSocketMonitor *self,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
+gboolean porthole_socket_monitor_refresh_finish (PortholeSocketMonitor *self,
+                                                 GAsyncResult          *result,
+                                                 GError               **error);
+
+/* Live (not closed) sockets connected to @listener's port: "one port, many clients".
+ * Returns a new array of PortholeSocket references. */
+GPtrArray *porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self,
+                                                       PortholeSocket        *listener);
+/* First live socket matching, or NULL */
+PortholeSocket *porthole_socket_monitor_find_listener (PortholeSocketMonitor *self,
+                                                       guint                  port,
+                                                       const char            *protocol);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "porthole-socket.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int                 pid;
+  char               *process;      /* escaped; owned by the caller */
+  PortholeOwnerStatus status;
+} PortholeSocketOwner;
+
+/* Safe to call from a worker thread. */
+PortholeSocket *porthole_socket_new (const PortholeSockInfo    *info,
+                                     const PortholeSocketOwner *owner,
+                                     const char                *user,
+                                     const char                *service,
+                                     gint64                     first_seen);
+void            porthole_socket_mark_closed (PortholeSocket *self, gint64 now);
+
+/* Hash and equality over the identity of a row: protocol, family, state, both endpoints,
+ * inode. Used with PortholeSockInfo pointers. */
+guint    porthole_sockinfo_key_hash (gconstpointer info);
+gboolean porthole_sockinfo_key_equal (gconstpointer a, gconstpointer b);
+
+G_END_DECLS

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole-model"
+#include "config.h"
+
+#include "porthole-socket-private.h"
+
+#include <string.h>
+
+struct _PortholeSocket {
+  GObject             parent_instance;
+  PortholeSockInfo    info;
+  char               *local_address;
+  char               *remote_address;
+  char               *local_endpoint;
+  char               *remote_endpoint;
+  char               *user;
+  char               *process;
+  char               *service;
+  char               *key;
+  int                 pid;
+  PortholeOwnerStatus owner_status;
+  gint64              first_seen;
+  gint64              closed_at;
+};
+
+G_DEFINE_FINAL_TYPE (PortholeSocket, porthole_socket, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PROTOCOL,
+  PROP_FAMILY,
+  PROP_STATE,
+  PROP_LOCAL_ADDRESS,
+  PROP_LOCAL_PORT,
+  PROP_REMOTE_ADDRESS,
+  PROP_REMOTE_PORT,
+  PROP_LOCAL_ENDPOINT,
+  PROP_REMOTE_ENDPOINT,
+  PROP_INODE,
+  PROP_UID,
+  PROP_USER,
+  PROP_PID,
+  PROP_PROCESS,
+  PROP_RANGE,
+  PROP_SERVICE,
+  PROP_LISTENING,
+  PROP_CLOSED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+porthole_socket_finalize (GObject *object)
+{
+  PortholeSocket *self = PORTHOLE_SOCKET (object);
+
+  g_free (self->local_address);
+  g_free (self->remote_address);
+  g_free (self->local_endpoint);
+  g_free (self->remote_endpoint);
+  g_free (self->user);
+  g_free (self->process);
+  g_free (self->service);
+  g_free (self->key);
+  G_OBJECT_CLASS (porthole_socket_parent_class)->finalize (object);
+}
+
+static void
+porthole_socket_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PortholeSocket *self = PORTHOLE_SOCKET (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROTOCOL: g_value_set_static_string (value, porthole_socket_get_protocol (self)); break;
+    case PROP_FAMILY: g_value_set_static_string (value, porthole_socket_get_family (self)); break;
+    case PROP_STATE: g_value_set_static_string (value, porthole_socket_get_state (self)); break;
+    case PROP_LOCAL_ADDRESS: g_value_set_string (value, self->local_address); break;
+    case PROP_LOCAL_PORT: g_value_set_uint (value, self->info.local_port); break;
+    case PROP_REMOTE_ADDRESS: g_value_set_string (value, self->remote_address); break;
+    case PROP_REMOTE_PORT: g_value_set_uint (value, self->info.remote_port); break;
+    case PROP_LOCAL_ENDPOINT: g_value_set_string (value, self->local_endpoint); break;
+    case PROP_REMOTE_ENDPOINT: g_value_set_string (value, self->remote_endpoint); break;
+    case PROP_INODE: g_value_set_uint64 (value, self->info.inode); break;
+    case PROP_UID: g_value_set_uint (value, self->info.uid); break;
+    case PROP_USER: g_value_set_string (value, self->user); break;
+    case PROP_PID: g_value_set_int (value, self->pid); break;
+    case PROP_PROCESS: g_value_set_string (value, self->process); break;
+    case PROP_RANGE: g_value_set_static_string (value, porthole_port_range_id (porthole_socket_get_range (self))); break;
+    case PROP_SERVICE: g_value_set_string (value, self->service); break;
+    case PROP_LISTENING: g_value_set_boolean (value, porthole_socket_is_listening (self)); break;
+    case PROP_CLOSED: g_value_set_boolean (value, self->closed_at != 0); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+ro_string (const char *name)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
+
+static GParamSpec *
+ro_uint (const char *name, guint max)
+{
+  return g_param_spec_uint (name, NULL, NULL, 0, max, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+porthole_socket_class_init (PortholeSocketClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = porthole_socket_finalize;
+  object_class->get_property = porthole_socket_get_property;
+
+  properties[PROP_PROTOCOL] = ro_string ("protocol");
+  properties[PROP_FAMILY] = ro_string ("family");
+  properties[PROP_STATE] = ro_string ("state");
+  properties[PROP_LOCAL_ADDRESS] = ro_string ("local-address");
+  properties[PROP_LOCAL_PORT] = ro_uint ("local-port", 65535);
+  properties[PROP_REMOTE_ADDRESS] = ro_string ("remote-address");
+  properties[PROP_REMOTE_PORT] = ro_uint ("remote-port", 65535);
+  properties[PROP_LOCAL_ENDPOINT] = ro_string ("local-endpoint");
+  properties[PROP_REMOTE_ENDPOINT] = ro_string ("remote-endpoint");
+  properties[PROP_INODE] = g_param_spec_uint64 ("inode", NULL, NULL, 0, G_MAXUINT64, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UID] = ro_uint ("uid", G_MAXUINT);
+  properties[PROP_USER] = ro_string ("user");
+  properties[PROP_PID] = g_param_spec_int ("pid", NULL, NULL, 0, G_MAXINT, 0,
+                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROCESS] = ro_string ("process");
+  properties[PROP_RANGE] = ro_string ("range");
+  properties[PROP_SERVICE] = ro_string ("service");
+  properties[PROP_LISTENING] = g_param_spec_boolean ("listening", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                  G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+porthole_socket_init (PortholeSocket *self)
+{
+}
+
+static char *
+format_endpoint (const PortholeSockInfo *info, const guint8 addr[16], guint16 port)
+{
+  gboolean dual_stack = info->family == AF_INET6 &&
+                        (info->flags & PORTHOLE_SOCKINFO_V6ONLY_KNOWN) &&
+                        !(info->flags & PORTHOLE_SOCKINFO_V6ONLY);
+
+  /* Like ss: "*" only for an IPv6 wildcard that also accepts IPv4 */
+  if (dual_stack && porthole_address_is_any (info->family, addr))
+    return port ? g_strdup_printf ("*:%u", port) : g_strdup ("*:*");
+  if (port == 0 && porthole_address_is_any (info->family, addr))
+    return g_strdup (info->family == AF_INET6 ? "[::]:*" : "0.0.0.0:*");
+  return porthole_endpoint_to_string (info->family, addr, port, FALSE);
+}
+
+PortholeSocket *
+porthole_socket_new (const PortholeSockInfo    *info,
+                     const PortholeSocketOwner *owner,
+                     const char                *user,
+                     const char                *service,
+                     gint64                     first_seen)
+{
+  PortholeSocket *self = g_object_new (PORTHOLE_TYPE_SOCKET, NULL);
+
+  self->info = *info;
+  self->local_address = porthole_address_to_string (info->family, info->local_addr);
+  self->remote_address = porthole_address_to_string (info->family, info->remote_addr);
+  self->local_endpoint = format_endpoint (info, info->local_addr, info->local_port);
+  self->remote_endpoint = format_endpoint (info, info->remote_addr, info->remote_port);
+  self->user = g_strdup (user);
+  self->service = g_strdup (service);
+  self->pid = owner ? owner->pid : 0;
+  self->process = owner ? g_strdup (owner->process) : NULL;
+  self->owner_status = owner ? owner->status : PORTHOLE_OWNER_GONE;
+  self->first_seen = first_seen;
+  self->key = g_strdup_printf ("%s/%s/%s/%s/%s/%" G_GUINT64_FORMAT,
+                               porthole_socket_get_protocol (self),
+                               porthole_socket_get_family (self),
+                               porthole_socket_get_state (self),
+                               self->local_endpoint, self->remote_endpoint, info->inode);
+  return self;
+}
+
+void
+porthole_socket_mark_closed (PortholeSocket *self, gint64 now)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+
+  if (self->closed_at != 0)
+    return;
+  self->closed_at = MAX (now, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+}
+
+guint
+porthole_sockinfo_key_hash (gconstpointer data)
+{
+  const PortholeSockInfo *info = data;
+  guint h = 2166136261u;
+  const guint8 *parts[] = { info->local_addr, info->remote_addr };
+
+  /* FNV-1a over the identity fields */
+#define MIX(byte) (h = (h ^ (guint8) (byte)) * 16777619u)
+  MIX (info->protocol);
+  MIX (info->family);
+  MIX (info->state);
+  MIX (info->local_port); MIX (info->local_port >> 8);
+  MIX (info->remote_port); MIX (info->remote_port >> 8);
+  for (guint p = 0; p < 2; p++)
+    for (guint i = 0; i < 16; i++)
+      MIX (parts[p][i]);
+  for (guint i = 0; i < 8; i++)
+    MIX (info->inode >> (8 * i));
+#undef MIX
+  return h;
+}
+
+gboolean
+porthole_sockinfo_key_equal (gconstpointer a, gconstpointer b)
+{
+  const PortholeSockInfo *x = a, *y = b;
+
+  return x->protocol == y->protocol && x->family == y->family && x->state == y->state &&
+         x->local_port == y->local_port && x->remote_port == y->remote_port &&
+         x->inode == y->inode &&
+         memcmp (x->local_addr, y->local_addr, 16) == 0 &&
+         memcmp (x->remote_addr, y->remote_addr, 16) == 0;
+}
+
+const PortholeSockInfo *porthole_socket_get_info (PortholeSocket *self) { return &self->info; }
+
+const char *
+porthole_socket_get_protocol (PortholeSocket *self)
+{
+  return self->info.protocol == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+const char *
+porthole_socket_get_family (PortholeSocket *self)
+{
+  return self->info.family == AF_INET6 ? "ipv6" : "ipv4";
+}
+
+const char *porthole_socket_get_state (PortholeSocket *self) { return porthole_sockinfo_state_name (&self->info); }
+const char *porthole_socket_get_local_address (PortholeSocket *self) { return self->local_address; }
+guint porthole_socket_get_local_port (PortholeSocket *self) { return self->info.local_port; }
+const char *porthole_socket_get_remote_address (PortholeSocket *self) { return self->remote_address; }
+guint porthole_socket_get_remote_port (PortholeSocket *self) { return self->info.remote_port; }
+const char *porthole_socket_get_local_endpoint (PortholeSocket *self) { return self->local_endpoint; }
+const char *porthole_socket_get_remote_endpoint (PortholeSocket *self) { return self->remote_endpoint; }
+guint64 porthole_socket_get_inode (PortholeSocket *self) { return self->info.inode; }
+guint porthole_socket_get_uid (PortholeSocket *self) { return self->info.uid; }
+const char *porthole_socket_get_user (PortholeSocket *self) { return self->user; }
+int porthole_socket_get_pid (PortholeSocket *self) { return self->pid; }
+const char *porthole_socket_get_process (PortholeSocket *self) { return self->process; }
+PortholeOwnerStatus porthole_socket_get_owner_status (PortholeSocket *self) { return self->owner_status; }
+PortholePortRange porthole_socket_get_range (PortholeSocket *self) { return porthole_port_range (self->info.local_port); }
+const char *porthole_socket_get_service (PortholeSocket *self) { return self->service; }
+gboolean porthole_socket_is_listening (PortholeSocket *self) { return porthole_sockinfo_is_listening (&self->info); }
+gboolean porthole_socket_get_closed (PortholeSocket *self) { return self->closed_at != 0; }
+gint64 porthole_socket_get_first_seen (PortholeSocket *self) { return self->first_seen; }
+gint64 porthole_socket_get_closed_at (PortholeSocket *self) { return self->closed_at; }
+const char *porthole_socket_get_key (PortholeSocket *self) { return self->key; }
+
+gboolean
+porthole_socket_is_loopback (PortholeSocket *self)
+{
+  return porthole_address_is_loopback (self->info.family, self->info.local_addr);
+}
+
+gboolean
+porthole_socket_is_wildcard (PortholeSocket *self)
+{
+  return porthole_address_is_any (self->info.family, self->info.local_addr);
+}

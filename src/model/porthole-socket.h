@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "porthole-ports.h"
+#include "porthole-sockinfo.h"
+
+G_BEGIN_DECLS
+
+/* Why a socket has no process next to it. */
+typedef enum {
+  PORTHOLE_OWNER_KNOWN,        /* pid and process name are set */
+  PORTHOLE_OWNER_NO_PROCESS,   /* no file holds it (TIME_WAIT, SYN_RECV): the kernel owns it */
+  PORTHOLE_OWNER_OTHER_USER,   /* another user's process: /proc/<pid>/fd is not readable to us */
+  PORTHOLE_OWNER_SANDBOXED,    /* inside a Flatpak sandbox, other processes are invisible */
+  PORTHOLE_OWNER_GONE,         /* the process exited, or lives in another pid namespace */
+} PortholeOwnerStatus;
+
+#define PORTHOLE_TYPE_SOCKET (porthole_socket_get_type ())
+G_DECLARE_FINAL_TYPE (PortholeSocket, porthole_socket, PORTHOLE, SOCKET, GObject)
+
+/* An immutable row of the socket table. Only "closed" changes, once, when the monitor
+ * sees the socket go (it then lingers a few seconds before it is removed). */
+const PortholeSockInfo *porthole_socket_get_info (PortholeSocket *self);
+
+const char *porthole_socket_get_protocol (PortholeSocket *self);      /* "tcp", "udp" */
+const char *porthole_socket_get_family (PortholeSocket *self);        /* "ipv4", "ipv6" */
+const char *porthole_socket_get_state (PortholeSocket *self);         /* "LISTEN", "UNCONN", ... */
+const char *porthole_socket_get_local_address (PortholeSocket *self); /* inet_ntop form */
+guint       porthole_socket_get_local_port (PortholeSocket *self);
+const char *porthole_socket_get_remote_address (PortholeSocket *self);
+guint       porthole_socket_get_remote_port (PortholeSocket *self);
+/* Text forms for people: "127.0.0.1:22", "[::1]:22", "0.0.0.0:22", "[::]:22", "*:22"
+ * (the last for a dual-stack IPv6 wildcard that also takes IPv4) */
+const char *porthole_socket_get_local_endpoint (PortholeSocket *self);
+const char *porthole_socket_get_remote_endpoint (PortholeSocket *self);
+guint64     porthole_socket_get_inode (PortholeSocket *self);
+guint       porthole_socket_get_uid (PortholeSocket *self);
+const char *porthole_socket_get_user (PortholeSocket *self);
+int         porthole_socket_get_pid (PortholeSocket *self);           /* 0 when unknown */
+const char *porthole_socket_get_process (PortholeSocket *self);       /* escaped, NULL when unknown */
+PortholeOwnerStatus porthole_socket_get_owner_status (PortholeSocket *self);
+PortholePortRange porthole_socket_get_range (PortholeSocket *self);   /* of the local port */
+const char *porthole_socket_get_service (PortholeSocket *self);       /* NULL when unknown */
+gboolean    porthole_socket_is_listening (PortholeSocket *self);
+gboolean    porthole_socket_is_loopback (PortholeSocket *self);       /* reachable only from this computer */
+gboolean    porthole_socket_is_wildcard (PortholeSocket *self);       /* bound to every address */
+gboolean    porthole_socket_get_closed (PortholeSocket *self);
+/* g_get_monotonic_time() when the monitor first saw it; 0 for sockets already there at start */
+gint64      porthole_socket_get_first_seen (PortholeSocket *self);
+gint64      porthole_socket_get_closed_at (PortholeSocket *self);
+/* A stable text key (protocol, family, state, endpoints, inode) */
+const char *porthole_socket_get_key (PortholeSocket *self);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "porthole-sockinfo.h"
+
+G_BEGIN_DECLS
+
+/* Dumps the kernel socket tables with NETLINK_SOCK_DIAG (inet_diag_req_v2), appending
+ * PortholeSockInfo rows to @out. A dump that reports NLM_F_DUMP_INTR is retried a few times.
+ * Fails with PORTHOLE_NET_ERROR_REFUSED when the kernel does not allow sock_diag (the caller
+ * then falls back to /proc/net). */
+gboolean porthole_sockdiag_dump (PortholeDumpFlags flags,
+                                 GArray           *out,
+                                 GError          **error);
+
+/* Parses one buffer as received from the netlink socket: a sequence of nlmsghdr carrying
+ * inet_diag_msg (and attributes, each bounds-checked). Rows are appended to @out.
+ * Sets *@done when NLMSG_DONE is seen, *@interrupted when any message carries NLM_F_DUMP_INTR.
+ * NLMSG_ERROR, a truncated header or a message longer than the buffer is an error. */
+gboolean porthole_sockdiag_parse (const guint8 *buf,
+                                  gsize         len,
+                                  guint8        protocol,
+                                  GArray       *out,
+                                  gboolean     *done,
+                                  gboolean     *interrupted,
+                                  GError      **error);
+
+G_END_DECLS
