@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole"
+#include "config.h"
+
+#include "porthole-application.h"
+#include "porthole-window.h"
+
+#include <glib/gi18n.h>
+
+/* How long a closed socket stays on screen, tinted, before its row goes */
+#define CLOSED_LINGER_MS 4000
+
+struct _PortholeApplication {
+  AdwApplication         parent_instance;
+  GSettings             *settings;
+  PortholeSocketMonitor *monitor;
+};
+
+G_DEFINE_FINAL_TYPE (PortholeApplication, porthole_application, ADW_TYPE_APPLICATION)
+
+PortholeApplication *
+porthole_application_new (void)
+{
+  return g_object_new (PORTHOLE_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "resource-base-path", RESOURCE_PATH,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+PortholeSocketMonitor *
+porthole_application_get_monitor (PortholeApplication *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_APPLICATION (self), NULL);
+  return self->monitor;
+}
+
+GSettings *
+porthole_application_get_settings (PortholeApplication *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+static void
+porthole_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (porthole_window_new (PORTHOLE_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+on_quit (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GApplication *app = G_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Closing the windows lets each save its state and stop its servers cleanly */
+  for (GList *l = windows; l != NULL;)
+    {
+      GtkWindow *w = l->data;
+
+      l = l->next;
+      gtk_window_destroy (w);
+    }
+  g_application_quit (app);
+}
+
+static void
+on_about (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Porthole developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("Porthole"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Porthole developers"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://github.com/porthole/porthole",
+                        "issue-url", "https://github.com/porthole/porthole/issues",
+                        "comments", _("See what is listening on your computer, test connections to any host and port, and learn what ports are."),
+                        "developers", developers,
+                        "copyright", "© 2026 The Porthole developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", on_quit },
+  { "about", on_about },
+};
+
+static gboolean
+interval_from_settings (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_uint (value, g_variant_get_uint32 (variant));
+  return TRUE;
+}
+
+static void
+porthole_application_startup (GApplication *app)
+{
+  PortholeApplication *self = PORTHOLE_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (porthole_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  self->settings = g_settings_new ("io.github.porthole.Porthole");
+  self->monitor = porthole_socket_monitor_new ();
+  porthole_socket_monitor_set_linger (self->monitor, CLOSED_LINGER_MS);
+  g_settings_bind_with_mapping (self->settings, "refresh-interval", self->monitor, "refresh-interval",
+                                G_SETTINGS_BIND_GET, interval_from_settings, NULL, NULL, NULL);
+  g_settings_bind (self->settings, "paused", self->monitor, "paused", G_SETTINGS_BIND_DEFAULT);
+  porthole_socket_monitor_refresh (self->monitor);
+}
+
+static void
+porthole_application_shutdown (GApplication *app)
+{
+  PortholeApplication *self = PORTHOLE_APPLICATION (app);
+
+  if (self->monitor)
+    g_object_run_dispose (G_OBJECT (self->monitor));
+  G_APPLICATION_CLASS (porthole_application_parent_class)->shutdown (app);
+}
+
+static void
+porthole_application_finalize (GObject *object)
+{
+  PortholeApplication *self = PORTHOLE_APPLICATION (object);
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (porthole_application_parent_class)->finalize (object);
+}
+
+static void
+porthole_application_class_init (PortholeApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = porthole_application_finalize;
+  app_class->activate = porthole_application_activate;
+  app_class->startup = porthole_application_startup;
+  app_class->shutdown = porthole_application_shutdown;
+}
+
+static void
+porthole_application_init (PortholeApplication *self)
+{
+}

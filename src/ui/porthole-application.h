@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "porthole-socket-monitor.h"
+
+G_BEGIN_DECLS
+
+#define PORTHOLE_TYPE_APPLICATION (porthole_application_get_type ())
+G_DECLARE_FINAL_TYPE (PortholeApplication, porthole_application, PORTHOLE, APPLICATION, AdwApplication)
+
+PortholeApplication   *porthole_application_new (void);
+/* The one socket monitor every window and page shares; refresh interval and pause follow GSettings. */
+PortholeSocketMonitor *porthole_application_get_monitor (PortholeApplication *self);
+GSettings             *porthole_application_get_settings (PortholeApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "porthole-socket-monitor.h"
+
+G_BEGIN_DECLS
+
+#define PORTHOLE_TYPE_CONNECTIONS_PAGE (porthole_connections_page_get_type ())
+G_DECLARE_FINAL_TYPE (PortholeConnectionsPage, porthole_connections_page, PORTHOLE, CONNECTIONS_PAGE, AdwBin)
+
+void porthole_connections_page_set_monitor (PortholeConnectionsPage *self, PortholeSocketMonitor *monitor);
+
+G_END_DECLS
