@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole-net"
+#include "config.h"
+
+#include "porthole-procmap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SOCKET_PREFIX "socket:["
+
+static int
+compare_pids (gconstpointer a, gconstpointer b)
+{
+  int pa = *(const int *) a;
+  int pb = *(const int *) b;
+
+  return (pa > pb) - (pa < pb);
+}
+
+/* Decimal entries of the proc root, ascending, so that the first owner found is the lowest pid */
+static GArray *
+list_pids (int root_fd)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int));
+  int fd = dup (root_fd);
+  DIR *dir;
+  struct dirent *de;
+
+  if (fd < 0)
+    return pids;
+  dir = fdopendir (fd);
+  if (dir == NULL)
+    {
+      close (fd);
+      return pids;
+    }
+  while ((de = readdir (dir)) != NULL)
+    {
+      const char *p = de->d_name;
+      long pid = 0;
+
+      for (; *p >= '0' && *p <= '9' && pid <= G_MAXINT / 10; p++)
+        pid = pid * 10 + (*p - '0');
+      if (*p == '\0' && p != de->d_name && pid > 0 && pid <= G_MAXINT)
+        {
+          int v = (int) pid;
+
+          g_array_append_val (pids, v);
+        }
+    }
+  closedir (dir);
+  g_array_sort (pids, compare_pids);
+  return pids;
+}
+
+/* "socket:[12345]" -> 12345 */
+static gboolean
+parse_socket_link (const char *link, gssize len, guint64 *inode)
+{
+  const gssize prefix = sizeof SOCKET_PREFIX - 1;
+  guint64 v = 0;
+
+  if (len < prefix + 2 || memcmp (link, SOCKET_PREFIX, prefix) != 0 || link[len - 1] != ']')
+    return FALSE;
+  for (gssize i = prefix; i < len - 1; i++)
+    {
+      if (link[i] < '0' || link[i] > '9' || v > (G_MAXUINT64 - 9) / 10)
+        return FALSE;
+      v = v * 10 + (guint64) (link[i] - '0');
+    }
+  *inode = v;
+  return TRUE;
+}
+
+/* Returns FALSE when the fd directory could not be read at all. */
+static gboolean
+scan_process (int         root_fd,
+              int         pid,
+              GHashTable *wanted,
+              GHashTable *owners)
+{
+  char path[32];
+  int fd;
+  DIR *dir;
+  struct dirent *de;
+  guint n_wanted = g_hash_table_size (wanted);
+
+  g_snprintf (path, sizeof path, "%d/fd", pid);
+  fd = openat (root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  dir = fdopendir (fd);
+  if (dir == NULL)
+    {
+      close (fd);
+      return FALSE;
+    }
+
+  /* A process that exits now ends readdir early or makes readlink fail: either way it is
+   * simply done. */
+  while ((de = readdir (dir)) != NULL)
+    {
+      char link[64];
+      ssize_t n;
+      guint64 inode;
+
+      if (de->d_name[0] == '.')
+        continue;
+      n = readlinkat (fd, de->d_name, link, sizeof link);
+      if (n <= 0 || n >= (ssize_t) sizeof link || !parse_socket_link (link, n, &inode))
+        continue;
+      if (!g_hash_table_contains (wanted, &inode) || g_hash_table_contains (owners, &inode))
+        continue;
+      g_hash_table_insert (owners, g_memdup2 (&inode, sizeof inode), GINT_TO_POINTER (pid));
+      if (g_hash_table_size (owners) == n_wanted)
+        break;
+    }
+  closedir (dir);
+  return TRUE;
+}
+
+GHashTable *
+porthole_procmap_find_owners (const char *proc_root,
+                              GHashTable *wanted,
+                              guint      *n_denied)
+{
+  GHashTable *owners = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) pids = NULL;
+  guint n_wanted;
+  guint denied = 0;
+  int root_fd;
+
+  g_return_val_if_fail (wanted != NULL, owners);
+
+  if (n_denied)
+    *n_denied = 0;
+  n_wanted = g_hash_table_size (wanted);
+  if (n_wanted == 0)
+    return owners;
+
+  root_fd = open (proc_root ? proc_root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return owners;
+
+  pids = list_pids (root_fd);
+  for (guint i = 0; i < pids->len && g_hash_table_size (owners) < n_wanted; i++)
+    {
+      if (!scan_process (root_fd, g_array_index (pids, int, i), wanted, owners))
+        denied++;
+    }
+  close (root_fd);
+
+  if (n_denied)
+    *n_denied = denied;
+  return owners;
+}
+
+static char *
+read_proc_file (const char *proc_root, int pid, const char *name, gsize *len)
+{
+  g_autofree char *dir = g_strdup_printf ("%d", pid);
+  g_autofree char *path = g_build_filename (proc_root ? proc_root : "/proc", dir, name, NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, len, NULL))
+    return NULL;
+  return contents;
+}
+
+char *
+porthole_proc_read_comm (const char *proc_root, int pid)
+{
+  gsize len = 0;
+  char *comm = read_proc_file (proc_root, pid, "comm", &len);
+
+  if (comm == NULL)
+    return NULL;
+  if (len > 0 && comm[len - 1] == '\n')
+    comm[len - 1] = '\0';
+  return comm;
+}
+
+char *
+porthole_proc_read_cmdline (const char *proc_root, int pid)
+{
+  gsize len = 0;
+  char *cmdline = read_proc_file (proc_root, pid, "cmdline", &len);
+
+  if (cmdline == NULL)
+    return NULL;
+  while (len > 0 && cmdline[len - 1] == '\0')
+    len--;
+  if (len == 0) /* kernel threads and zombies have none */
+    {
+      g_free (cmdline);
+      return NULL;
+    }
+  for (gsize i = 0; i < len; i++)
+    if (cmdline[i] == '\0')
+      cmdline[i] = ' ';
+  cmdline[len] = '\0';
+  return cmdline;
+}
+
+static gboolean
+is_unit_name (const char *name, gsize len)
+{
+  static const char * const suffixes[] = {
+    ".service", ".scope", ".socket", ".mount", ".swap", ".timer", ".path", ".target",
+    ".automount", ".device",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      gsize slen = strlen (suffixes[i]);
+
+      if (len > slen && memcmp (name + len - slen, suffixes[i], slen) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The deepest path component that names a unit (slices group units, they do not run them):
+ * "/user.slice/user-1000.slice/user@1000.service/app.slice/app-x-1.scope" -> "app-x-1.scope" */
+static char *
+unit_from_path (const char *path)
+{
+  const char *end = path + strlen (path);
+
+  while (end > path)
+    {
+      const char *start = end;
+
+      while (start > path && start[-1] != '/')
+        start--;
+      if (is_unit_name (start, (gsize) (end - start)))
+        return g_strndup (start, (gsize) (end - start));
+      end = start > path ? start - 1 : path;
+    }
+  return NULL;
+}
+
+char *
+porthole_proc_read_systemd_unit (const char *proc_root, int pid)
+{
+  g_autofree char *contents = read_proc_file (proc_root, pid, "cgroup", NULL);
+  g_autofree char *unified = NULL;
+  g_autofree char *named = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (contents == NULL)
+    return NULL;
+
+  /* "ID:controllers:path". cgroup v2: "0::/system.slice/cups.service". cgroup v1 (and the
+   * hybrid layout) has systemd's own hierarchy as "N:name=systemd:/system.slice/...". */
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *first = strchr (lines[i], ':');
+      char *second = first ? strchr (first + 1, ':') : NULL;
+
+      if (second == NULL)
+        continue;
+      *second = '\0';
+      if (unified == NULL && strcmp (lines[i], "0:") == 0)
+        unified = unit_from_path (second + 1);
+      else if (named == NULL && strcmp (first + 1, "name=systemd") == 0)
+        named = unit_from_path (second + 1);
+    }
+  if (unified != NULL)
+    return g_steal_pointer (&unified);
+  return g_steal_pointer (&named);
+}
+
+gint64
+porthole_proc_read_uid (const char *proc_root, int pid)
+{
+  g_autofree char *status = read_proc_file (proc_root, pid, "status", NULL);
+  const char *line;
+  guint64 real, effective;
+  char *end;
+
+  if (status == NULL)
+    return -1;
+  if (g_str_has_prefix (status, "Uid:"))
+    line = status;
+  else if ((line = strstr (status, "\nUid:")) != NULL)
+    line++;
+  else
+    return -1;
+
+  /* "Uid:\treal\teffective\tsaved\tfs": the effective uid, as ps shows it */
+  line += strlen ("Uid:");
+  real = g_ascii_strtoull (line, &end, 10);
+  if (end == line || real > G_MAXUINT32)
+    return -1;
+  line = end;
+  effective = g_ascii_strtoull (line, &end, 10);
+  if (end == line || effective > G_MAXUINT32)
+    return (gint64) real;
+  return (gint64) effective;
+}
+
+gboolean
+porthole_proc_in_sandbox (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
