@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Checks the bash completion of porthole-cli against the command-line contract.
+# Usage: check-completion.sh COMPLETION-FILE
+set -u
+source "$1"
+
+failed=0
+expect()
+{
+  local want=$1; shift
+  COMP_WORDS=("$@")
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+  COMPREPLY=()
+  _porthole_cli
+  local got="${COMPREPLY[*]}"
+  if [ "$got" = "$want" ]; then
+    echo "ok: [$*] -> $got"
+  else
+    echo "FAIL: [$*] -> '$got', expected '$want'"
+    failed=1
+  fi
+}
+
+expect 'list probe scan explain serve --help --version' porthole-cli ''
+expect 'scan serve' porthole-cli s
+expect '--all --tcp --udp --json --help' porthole-cli list --
+expect '--json' porthole-cli list --all --j
+expect '--timeout --tls --json --help' porthole-cli probe example.org:443 --
+expect '--concurrency --timeout --yes --json --help' porthole-cli scan --
+expect '--json --help' porthole-cli explain 22 --
+expect '--address --help' porthole-cli serve --
+expect '127.0.0.1 0.0.0.0' porthole-cli serve 8080 --address ''
+expect '' porthole-cli probe --timeout ''
+expect '' porthole-cli scan --concurrency ''
+expect '' porthole-cli scan 127.0.0.1 1-100 ''
+expect '' porthole-cli unknown --
+exit $failed
