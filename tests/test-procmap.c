@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "porthole-test.h"
+#include "porthole-test-sockets.h"
+
+#include "porthole-procmap.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* tests/fixtures/proc is a hand-made proc tree:
+ *   1     systemd: fd 3 -> socket:[1001], fd 4 -> socket:[1002], cgroup v2 "0::/init.scope"
+ *   42    fd 3 -> socket:[1002] (shared with pid 1), fd 5 -> socket:[1003], pipes, anon
+ *         inodes and broken socket links; cgroup v1 hybrid (cups.service); euid 1001
+ *   77    vanished: no fd directory
+ *   500   fd is a dangling symlink
+ *   600   fd is a regular file
+ *   1000  fd 3 -> socket:[1004]; a user session scope; no Uid line, empty cmdline
+ *   abc, self, net   not processes */
+
+static GHashTable *
+inode_set (const guint64 *inodes, gsize n)
+{
+  GHashTable *set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (gsize i = 0; i < n; i++)
+    g_hash_table_add (set, g_memdup2 (&inodes[i], sizeof inodes[i]));
+  return set;
+}
+
+static int
+owner (GHashTable *owners, guint64 inode)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (owners, &inode));
+}
+
+static GHashTable *
+find (const char *root, const guint64 *inodes, gsize n, guint *n_denied)
+{
+  g_autoptr(GHashTable) wanted = inode_set (inodes, n);
+
+  return porthole_procmap_find_owners (root, wanted, n_denied);
+}
+
+START_TEST (test_fixture_owners)
+{
+  g_autofree char *root = porthole_test_fixture ("proc");
+  static const guint64 first[] = { 1001 };
+  static const guint64 shared[] = { 1002, 1003 };
+  static const guint64 far[] = { 1004, 5555, 1005, 12 };
+  g_autoptr(GHashTable) a = NULL;
+  g_autoptr(GHashTable) b = NULL;
+  g_autoptr(GHashTable) c = NULL;
+  g_autoptr(GHashTable) none = NULL;
+  guint denied = 99;
+
+  /* found in pid 1: the walk stops there and never meets the broken pids */
+  a = find (root, first, G_N_ELEMENTS (first), &denied);
+  ck_assert_uint_eq (g_hash_table_size (a), 1);
+  ck_assert_int_eq (owner (a, 1001), 1);
+  ck_assert_uint_eq (denied, 0);
+
+  /* 1002 is held by pids 1 and 42: the lowest pid wins */
+  b = find (root, shared, G_N_ELEMENTS (shared), &denied);
+  ck_assert_uint_eq (g_hash_table_size (b), 2);
+  ck_assert_int_eq (owner (b, 1002), 1);
+  ck_assert_int_eq (owner (b, 1003), 42);
+  ck_assert_uint_eq (denied, 0);
+
+  /* an inode nobody holds makes the walk visit every process; the three broken ones are
+   * skipped and counted; broken links ("socket:[1005", "socket:[12x]") match nothing */
+  c = find (root, far, G_N_ELEMENTS (far), &denied);
+  ck_assert_uint_eq (g_hash_table_size (c), 1);
+  ck_assert_int_eq (owner (c, 1004), 1000);
+  ck_assert_uint_eq (denied, 3);
+
+  none = find (root, NULL, 0, &denied);
+  ck_assert_uint_eq (g_hash_table_size (none), 0);
+  ck_assert_uint_eq (denied, 0);
+}
+END_TEST
+
+START_TEST (test_missing_root)
+{
+  g_autofree char *root = porthole_test_fixture ("proc/nowhere");
+  static const guint64 inodes[] = { 1001 };
+  g_autoptr(GHashTable) owners = find (root, inodes, 1, NULL);
+
+  ck_assert_uint_eq (g_hash_table_size (owners), 0);
+}
+END_TEST
+
+START_TEST (test_fixture_details)
+{
+  g_autofree char *root = porthole_test_fixture ("proc");
+  g_autofree char *comm1 = porthole_proc_read_comm (root, 1);
+  g_autofree char *comm42 = porthole_proc_read_comm (root, 42);
+  g_autofree char *cmd1 = porthole_proc_read_cmdline (root, 1);
+  g_autofree char *cmd42 = porthole_proc_read_cmdline (root, 42);
+  g_autofree char *cmd1000 = porthole_proc_read_cmdline (root, 1000);
+  g_autofree char *unit1 = porthole_proc_read_systemd_unit (root, 1);
+  g_autofree char *unit42 = porthole_proc_read_systemd_unit (root, 42);
+  g_autofree char *unit1000 = porthole_proc_read_systemd_unit (root, 1000);
+  g_autofree char *unit77 = porthole_proc_read_systemd_unit (root, 77);
+
+  ck_assert_str_eq (comm1, "systemd");
+  /* raw bytes: escaping is the caller's job */
+  ck_assert_str_eq (comm42, "evil\033[31mname");
+  ck_assert_ptr_null (porthole_proc_read_comm (root, 500));
+  ck_assert_str_eq (cmd1, "/sbin/init splash");
+  ck_assert_str_eq (cmd42, "python3 -m http.server");
+  ck_assert_ptr_null (cmd1000);
+  ck_assert_str_eq (unit1, "init.scope");
+  ck_assert_str_eq (unit42, "cups.service");
+  ck_assert_str_eq (unit1000, "app-gnome-firefox-1234.scope");
+  ck_assert_ptr_null (unit77);
+  ck_assert_int_eq (porthole_proc_read_uid (root, 1), 0);
+  ck_assert_int_eq (porthole_proc_read_uid (root, 42), 1001);
+  ck_assert_int_eq (porthole_proc_read_uid (root, 1000), -1);
+  ck_assert_int_eq (porthole_proc_read_uid (root, 77), -1);
+}
+END_TEST
+
+/* The same readers on this very process */
+START_TEST (test_live_self)
+{
+  g_autofree char *comm = NULL;
+  g_autofree char *cmdline = NULL;
+
+  prctl (PR_SET_NAME, "porthole-self", 0, 0, 0);
+  comm = porthole_proc_read_comm (NULL, getpid ());
+  cmdline = porthole_proc_read_cmdline (NULL, getpid ());
+  ck_assert_str_eq (comm, "porthole-self");
+  ck_assert_ptr_nonnull (strstr (cmdline, "test-procmap"));
+  ck_assert_int_eq (porthole_proc_read_uid (NULL, getpid ()), geteuid ());
+  ck_assert (porthole_proc_in_sandbox () == g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS));
+}
+END_TEST
+
+START_TEST (test_live_child)
+{
+  PortholeTestSockets s;
+  g_autofree char *reason = NULL;
+  g_autoptr(GHashTable) owners = NULL;
+  guint64 inodes[7];
+  struct stat st;
+  int mine = socket (AF_INET, SOCK_DGRAM, 0);
+
+  /* the child inherits this socket, so two processes hold it */
+  ck_assert (mine >= 0 && fstat (mine, &st) == 0);
+  ck_assert_msg (porthole_test_sockets_spawn (&s, "porthole-kid", &reason), "%s", reason);
+  inodes[0] = s.tcp4_inode;
+  inodes[1] = s.tcp6_inode;
+  inodes[2] = s.udp4_inode;
+  inodes[3] = s.udp6_inode;
+  inodes[4] = s.client_inode;
+  inodes[5] = s.accepted_inode;
+  inodes[6] = st.st_ino;
+  owners = find (NULL, inodes, G_N_ELEMENTS (inodes), NULL);
+  ck_assert_uint_eq (g_hash_table_size (owners), 7);
+  for (guint i = 0; i < 6; i++)
+    ck_assert_int_eq (owner (owners, inodes[i]), s.pid);
+  ck_assert_int_eq (owner (owners, inodes[6]), MIN (getpid (), s.pid));
+  {
+    g_autofree char *comm = porthole_proc_read_comm (NULL, owner (owners, inodes[0]));
+
+    ck_assert_str_eq (comm, "porthole-kid");
+  }
+  porthole_test_sockets_release (&s);
+  close (mine);
+}
+END_TEST
+
+typedef struct {
+  char *root;
+} TreeData;
+
+static int
+find_as_nobody (int message_fd, gpointer data)
+{
+  TreeData *tree = data;
+  static const guint64 inodes[] = { 2001, 2002 };
+  g_autoptr(GHashTable) owners = NULL;
+  guint denied = 0;
+
+  owners = find (tree->root, inodes, 2, &denied);
+  if (g_hash_table_size (owners) != 1 || owner (owners, 2002) != 9 || denied != 1)
+    {
+      dprintf (message_fd, "as nobody: %u owners, denied %u", g_hash_table_size (owners), denied);
+      return 1;
+    }
+  return 0;
+}
+
+/* A process whose fd directory we may not read is skipped and counted, never fatal */
+START_TEST (test_unreadable_fd_dir)
+{
+  TreeData tree = { g_dir_make_tmp ("porthole-procmap-XXXXXX", NULL) };
+  g_autofree char *fd5 = g_build_filename (tree.root, "5", "fd", NULL);
+  g_autofree char *fd9 = g_build_filename (tree.root, "9", "fd", NULL);
+  g_autofree char *l5 = g_build_filename (fd5, "3", NULL);
+  g_autofree char *l9 = g_build_filename (fd9, "3", NULL);
+  g_autofree char *message = NULL;
+  static const guint64 inodes[] = { 2001, 2002 };
+  g_autoptr(GHashTable) owners = NULL;
+  int status;
+
+  ck_assert (g_mkdir_with_parents (fd5, 0700) == 0 && g_mkdir_with_parents (fd9, 0755) == 0);
+  ck_assert (g_chmod (tree.root, 0755) == 0);
+  ck_assert (symlink ("socket:[2001]", l5) == 0 && symlink ("socket:[2002]", l9) == 0);
+
+  /* the owner of the tree reads both */
+  owners = find (tree.root, inodes, 2, NULL);
+  ck_assert_int_eq (owner (owners, 2001), 5);
+  ck_assert_int_eq (owner (owners, 2002), 9);
+  if (geteuid () == 0)
+    {
+      status = porthole_test_run_as_nobody (find_as_nobody, &tree, &message);
+      ck_assert_msg (status == 0, "status %d: %s", status, message);
+    }
+
+  unlink (l5);
+  unlink (l9);
+  rmdir (fd5);
+  rmdir (fd9);
+  {
+    g_autofree char *d5 = g_path_get_dirname (fd5);
+    g_autofree char *d9 = g_path_get_dirname (fd9);
+
+    rmdir (d5);
+    rmdir (d9);
+  }
+  rmdir (tree.root);
+  g_free (tree.root);
+}
+END_TEST
+
+static Suite *
+procmap_suite (void)
+{
+  Suite *s = suite_create ("procmap");
+  TCase *tc = tcase_create ("core");
+
+  tcase_add_test (tc, test_fixture_owners);
+  tcase_add_test (tc, test_missing_root);
+  tcase_add_test (tc, test_fixture_details);
+  tcase_add_test (tc, test_live_self);
+  tcase_add_test (tc, test_live_child);
+  tcase_add_test (tc, test_unreadable_fd_dir);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+PORTHOLE_TEST_MAIN (procmap_suite)
