@@ -162,10 +162,11 @@ porthole_test_sockets_release (PortholeTestSockets *sockets)
   sockets->pid = 0;
 }
 
-int
-porthole_test_run_as_nobody (int (*func) (int message_fd, gpointer data),
-                             gpointer data,
-                             char   **message)
+static int
+run_child (int (*func) (int message_fd, gpointer data),
+           gpointer data,
+           char   **message,
+           gboolean as_nobody)
 {
   GString *text = g_string_new (NULL);
   int message_pipe[2];
@@ -182,6 +183,8 @@ porthole_test_run_as_nobody (int (*func) (int message_fd, gpointer data),
   if (pid == 0)
     {
       close (message_pipe[0]);
+      if (!as_nobody)
+        _exit (func (message_pipe[1], data));
       if (setgroups (0, NULL) < 0 || setresgid (65534, 65534, 65534) < 0 ||
           setresuid (65534, 65534, 65534) < 0)
         {
@@ -204,4 +207,20 @@ porthole_test_run_as_nobody (int (*func) (int message_fd, gpointer data),
   else
     g_string_free (text, TRUE);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+int
+porthole_test_run_as_nobody (int (*func) (int message_fd, gpointer data),
+                             gpointer data,
+                             char   **message)
+{
+  return run_child (func, data, message, TRUE);
+}
+
+int
+porthole_test_run_forked (int (*func) (int message_fd, gpointer data),
+                          gpointer data,
+                          char   **message)
+{
+  return run_child (func, data, message, FALSE);
 }

@@ -39,4 +39,9 @@ int porthole_test_run_as_nobody (int (*func) (int message_fd, gpointer data),
                                  gpointer data,
                                  char   **message);
 
+/* The same without dropping privileges: for changes that must not touch the test process. */
+int porthole_test_run_forked (int (*func) (int message_fd, gpointer data),
+                              gpointer data,
+                              char   **message);
+
 G_END_DECLS
