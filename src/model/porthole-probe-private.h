@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "porthole-probe.h"
+
+G_BEGIN_DECLS
+
+typedef struct _PortholeProbeRun PortholeProbeRun;
+
+/* Shared by porthole-probe.c (the object and its properties) and porthole-probe-run.c (the
+ * asynchronous steps). Everything here is touched on the main context only. */
+struct _PortholeProbe {
+  GObject              parent_instance;
+
+  /* Settings */
+  char                *target;
+  guint                timeout_ms;
+  guint                banner_wait_ms;
+  gboolean             tls;
+  gboolean             udp;
+
+  /* Results */
+  gboolean             running;
+  PortholeProbeStatus  status;
+  char                *host;
+  guint                port;
+  char               **addresses;
+  char                *remote_address;
+  guint                remote_port;
+  char                *local_address;
+  guint                local_port;
+  double               connect_ms;
+  char                *banner;
+  GBytes              *banner_bytes;
+  PortholeTlsInfo     *tls_info;
+  char                *error_message;
+  GArray              *attempts;       /* PortholeProbeAttempt */
+
+  /* The run in flight */
+  PortholeProbeRun    *run;            /* NULL when idle; owned by its GTask */
+  GCancellable        *cancellable;    /* the run's own, cancelled by cancel()/dispose */
+  GCancellable        *external;       /* the caller's, forwarded to cancellable */
+  gulong               external_id;
+  gint64               start_us;
+};
+
+enum {
+  PORTHOLE_PROBE_PROP_0,
+  PORTHOLE_PROBE_PROP_TARGET,
+  PORTHOLE_PROBE_PROP_TIMEOUT_MS,
+  PORTHOLE_PROBE_PROP_TLS,
+  PORTHOLE_PROBE_PROP_UDP,
+  PORTHOLE_PROBE_PROP_BANNER_WAIT_MS,
+  PORTHOLE_PROBE_PROP_RUNNING,
+  PORTHOLE_PROBE_PROP_STATUS,
+  PORTHOLE_PROBE_PROP_HOST,
+  PORTHOLE_PROBE_PROP_PORT,
+  PORTHOLE_PROBE_PROP_ADDRESSES,
+  PORTHOLE_PROBE_PROP_REMOTE_ADDRESS,
+  PORTHOLE_PROBE_PROP_REMOTE_PORT,
+  PORTHOLE_PROBE_PROP_LOCAL_ADDRESS,
+  PORTHOLE_PROBE_PROP_LOCAL_PORT,
+  PORTHOLE_PROBE_PROP_CONNECT_MS,
+  PORTHOLE_PROBE_PROP_BANNER,
+  PORTHOLE_PROBE_PROP_BANNER_BYTES,
+  PORTHOLE_PROBE_PROP_TLS_INFO,
+  PORTHOLE_PROBE_PROP_ERROR_MESSAGE,
+  PORTHOLE_PROBE_N_PROPS
+};
+
+/* TRUE once the run in flight was cancelled: nothing may be emitted any more. */
+gboolean porthole_probe_is_cancelled (PortholeProbe *self);
+/* Notifies @prop unless the run was cancelled. */
+void     porthole_probe_notify (PortholeProbe *self, guint prop);
+/* Each sets a result field and notifies only when the value changed. */
+void     porthole_probe_set_string (PortholeProbe *self, char **field, const char *value, guint prop);
+void     porthole_probe_set_uint (PortholeProbe *self, guint *field, guint value, guint prop);
+void     porthole_probe_set_running (PortholeProbe *self, gboolean running);
+/* Clears every result before a run. */
+void     porthole_probe_reset_results (PortholeProbe *self);
+/* Milliseconds since the run started. */
+double   porthole_probe_elapsed_ms (PortholeProbe *self);
+/* Emits "step" with a formatted message, unless cancelled. */
+void     porthole_probe_emit_step (PortholeProbe       *self,
+                                   PortholeProbeStep    step,
+                                   const char          *address,
+                                   PortholeProbeStatus  status,
+                                   const char          *format,
+                                   ...) G_GNUC_PRINTF (5, 6);
+
+G_END_DECLS
