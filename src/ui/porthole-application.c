@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-application.h"
+#include "porthole-preferences-window.h"
 #include "porthole-window.h"
 
 #include <glib/gi18n.h>
@@ -94,10 +95,70 @@ on_about (GSimpleAction *action, GVariant *param, gpointer user_data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+on_preferences (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  PortholeApplication *self = PORTHOLE_APPLICATION (user_data);
+  PortholePreferencesWindow *prefs = porthole_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+on_activate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
+  { "activate", on_activate_action },
   { "quit", on_quit },
   { "about", on_about },
+  { "preferences", on_preferences },
 };
+
+static gboolean
+any_window_active (GtkApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (gtk_window_is_active (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+/* A new port listening while the user looks elsewhere is worth a notification (opt-in). */
+static void
+on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *socket, PortholeApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  const char *process = porthole_socket_get_process (socket);
+
+  if (!porthole_socket_is_listening (socket) ||
+      !g_settings_get_boolean (self->settings, "notify-new-listeners") ||
+      any_window_active (GTK_APPLICATION (self)))
+    return;
+
+  /* Translators: a protocol and a port, like "TCP 8080" */
+  title = g_strdup_printf (_("New port listening: %s %u"),
+                           g_str_equal (porthole_socket_get_protocol (socket), "udp") ? "UDP" : "TCP",
+                           porthole_socket_get_local_port (socket));
+  if (process != NULL)
+    /* Translators: address, then process name and pid */
+    body = g_strdup_printf (_("%s, opened by %s (%d)"), porthole_socket_get_local_endpoint (socket),
+                            process, porthole_socket_get_pid (socket));
+  else
+    body = g_strdup (porthole_socket_get_local_endpoint (socket));
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.activate");
+  id = g_strdup_printf ("listener-%s", porthole_socket_get_key (socket));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
 
 static gboolean
 interval_from_settings (GValue *value, GVariant *variant, gpointer user_data)
@@ -111,11 +172,13 @@ porthole_application_startup (GApplication *app)
 {
   PortholeApplication *self = PORTHOLE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (porthole_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
 
   self->settings = g_settings_new ("io.github.porthole.Porthole");
   self->monitor = porthole_socket_monitor_new ();
@@ -123,6 +186,7 @@ porthole_application_startup (GApplication *app)
   g_settings_bind_with_mapping (self->settings, "refresh-interval", self->monitor, "refresh-interval",
                                 G_SETTINGS_BIND_GET, interval_from_settings, NULL, NULL, NULL);
   g_settings_bind (self->settings, "paused", self->monitor, "paused", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->monitor, "socket-opened", G_CALLBACK (on_socket_opened), self, 0);
   porthole_socket_monitor_refresh (self->monitor);
 }
 
