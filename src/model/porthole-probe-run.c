@@ -122,16 +122,17 @@ run_complete (GTask *task, PortholeProbeStatus status, const char *message)
   g_object_unref (task);
 }
 
-/* Called first in every callback: TRUE when the run was cancelled (and is now completed). */
+/* Called first in every callback: ends the step, and when the run was cancelled completes it,
+ * consuming *@task, and returns TRUE. */
 static gboolean
-bail_if_cancelled (GTask *task)
+bail_if_cancelled (GTask **task)
 {
-  PortholeProbeRun *run = g_task_get_task_data (task);
+  PortholeProbeRun *run = g_task_get_task_data (*task);
 
   step_end (run);
   if (!porthole_probe_is_cancelled (run->self))
     return FALSE;
-  run_complete (task, PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
+  run_complete (g_steal_pointer (task), PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
   return TRUE;
 }
 
@@ -242,11 +243,8 @@ on_handshake (GObject *source, GAsyncResult *result, gpointer data)
   g_autofree char *joined = NULL;
 
   g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
-  if (bail_if_cancelled (task))
-    {
-      g_steal_pointer (&task);
-      return;
-    }
+  if (bail_if_cancelled (&task))
+    return;
   if (error != NULL && timed_out)
     {
       g_clear_error (&error);
@@ -318,11 +316,8 @@ on_banner (GObject *source, GAsyncResult *result, gpointer data)
                                                               &error);
   gboolean timed_out = run->timed_out;
 
-  if (bail_if_cancelled (task))
-    {
-      g_steal_pointer (&task);
-      return;
-    }
+  if (bail_if_cancelled (&task))
+    return;
   if (bytes != NULL && g_bytes_get_size (bytes) > 0)
     {
       gsize size;
@@ -391,11 +386,8 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 
   if (connection != NULL)
     g_set_object (&run->connection, connection);
-  if (bail_if_cancelled (task))
-    {
-      g_steal_pointer (&task);
-      return;
-    }
+  if (bail_if_cancelled (&task))
+    return;
   if (connection == NULL)
     {
       PortholeProbeStatus status = run->timed_out ? PORTHOLE_PROBE_STATUS_FILTERED
@@ -427,7 +419,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 static gboolean
 on_udp_readable (GSocket *socket, GIOCondition condition, gpointer data)
 {
-  GTask *task = data;
+  g_autoptr(GTask) task = g_object_ref (data);   /* the source keeps its own */
   PortholeProbeRun *run = g_task_get_task_data (task);
   PortholeProbe *self = run->self;
   g_autoptr(GError) error = NULL;
@@ -436,11 +428,8 @@ on_udp_readable (GSocket *socket, GIOCondition condition, gpointer data)
   char buffer[PORTHOLE_PROBE_BANNER_MAX];
   gssize n = -1;
 
-  /* The source keeps its own reference; bail_if_cancelled() consumes one when it completes */
-  g_object_ref (task);
-  if (bail_if_cancelled (task))
+  if (bail_if_cancelled (&task))
     return G_SOURCE_REMOVE;
-  g_object_unref (task);
   if (!timed_out)
     n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
   if (n >= 0)
@@ -453,7 +442,7 @@ on_udp_readable (GSocket *socket, GIOCondition condition, gpointer data)
       porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER_BYTES);
       self->banner = porthole_escape_text (buffer, n, TRUE);
       porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER);
-      run_complete (g_object_ref (task), PORTHOLE_PROBE_STATUS_OPEN, NULL);
+      run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_OPEN, NULL);
       return G_SOURCE_REMOVE;
     }
   if (timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -477,7 +466,7 @@ on_udp_readable (GSocket *socket, GIOCondition condition, gpointer data)
     }
   g_socket_close (run->udp, NULL);
   g_clear_object (&run->udp);
-  try_next_address (g_object_ref (task));
+  try_next_address (g_steal_pointer (&task));
   return G_SOURCE_REMOVE;
 }
 
@@ -581,10 +570,9 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer data)
   gboolean timed_out = run->timed_out;
   g_autofree char *joined = NULL;
 
-  if (bail_if_cancelled (task))
+  if (bail_if_cancelled (&task))
     {
       g_resolver_free_addresses (list);
-      g_steal_pointer (&task);
       return;
     }
   if (list == NULL)
