@@ -19,6 +19,7 @@ typedef struct {
 /* One line per subcommand (the contract in DESIGN.md). */
 static const Command commands[] = {
   { "list", porthole_cli_list, "list [--all] [--tcp] [--udp] [--json]" },
+  { "explain", porthole_cli_explain, "explain PORT [--json]" },
   { "probe", porthole_cli_probe, "probe TARGET [--timeout SECONDS] [--tls] [--udp] [--json]" },
 };
 

@@ -238,13 +238,18 @@ porthole_port_info_to_text (const PortholePortInfo *info)
   if (info->port == 0)
     g_string_append (s, _("Port 0 is not a port anyone connects to: a program that binds to port 0 "
                           "asks the kernel to pick a free port for it."));
+  else if (info->unprivileged_start <= 1)
+    g_string_append_printf (s, _("No port is privileged on this system: any program may bind to "
+                                 "any port and listen on it (net.ipv4.ip_unprivileged_port_start "
+                                 "is %u)."), info->unprivileged_start);
   else if (info->privileged)
     g_string_append_printf (s, _("On this system it is privileged: only root or a program with "
-                                 "CAP_NET_BIND_SERVICE may listen on it (ports below %u, "
-                                 "net.ipv4.ip_unprivileged_port_start)."), info->unprivileged_start);
+                                 "CAP_NET_BIND_SERVICE may bind to it, and so listen on it (ports "
+                                 "below %u, net.ipv4.ip_unprivileged_port_start)."),
+                            info->unprivileged_start);
   else
-    g_string_append_printf (s, _("On this system it is not privileged: any program may listen on it "
-                                 "(privileged ports are those below %u, "
+    g_string_append_printf (s, _("On this system it is not privileged: any program may bind to it "
+                                 "and listen on it (privileged ports are those below %u, "
                                  "net.ipv4.ip_unprivileged_port_start)."), info->unprivileged_start);
   g_string_append_c (s, ' ');
 
