@@ -241,6 +241,69 @@ START_TEST (test_unreadable_fd_dir)
 }
 END_TEST
 
+/* Enough processes for the walk to run on several threads: the lowest pid still wins */
+START_TEST (test_many_processes)
+{
+  g_autofree char *root = g_dir_make_tmp ("porthole-procmap-XXXXXX", NULL);
+  enum { FIRST = 100, COUNT = 300, SHARED = 900000, FILLERS = 3000 };
+  guint64 inodes[COUNT + 1];
+
+  for (int pid = FIRST; pid < FIRST + COUNT; pid++)
+    {
+      g_autofree char *fd = g_strdup_printf ("%s/%d/fd", root, pid);
+      g_autofree char *shared = g_strdup_printf ("%s/3", fd);
+      g_autofree char *own = g_strdup_printf ("%s/4", fd);
+      g_autofree char *own_target = g_strdup_printf ("socket:[%d]", pid);
+
+      ck_assert (g_mkdir_with_parents (fd, 0755) == 0);
+      ck_assert (symlink ("socket:[900000]", shared) == 0 && symlink (own_target, own) == 0);
+      inodes[pid - FIRST] = (guint64) pid;
+    }
+  /* the lowest pid is slow to walk, so other threads meet the shared socket first */
+  for (int i = 0; i < FILLERS; i++)
+    {
+      g_autofree char *filler = g_strdup_printf ("%s/%d/fd/%d", root, FIRST, 100 + i);
+
+      ck_assert (symlink ("pipe:[1]", filler) == 0);
+    }
+  inodes[COUNT] = SHARED;
+
+  for (int round = 0; round < 20; round++)
+    {
+      g_autoptr(GHashTable) all = find (root, inodes, G_N_ELEMENTS (inodes), NULL);
+      g_autoptr(GHashTable) last = find (root, &inodes[COUNT - 1], 2, NULL);
+
+      ck_assert_uint_eq (g_hash_table_size (all), COUNT + 1);
+      ck_assert_int_eq (owner (all, SHARED), FIRST);
+      for (int i = 0; i < COUNT; i++)
+        ck_assert_int_eq (owner (all, inodes[i]), (int) inodes[i]);
+      /* the last pid's own socket completes the set there; the shared one is still the first's */
+      ck_assert_int_eq (owner (last, SHARED), FIRST);
+      ck_assert_int_eq (owner (last, FIRST + COUNT - 1), FIRST + COUNT - 1);
+    }
+
+  for (int i = 0; i < FILLERS; i++)
+    {
+      g_autofree char *filler = g_strdup_printf ("%s/%d/fd/%d", root, FIRST, 100 + i);
+
+      unlink (filler);
+    }
+  for (int pid = FIRST; pid < FIRST + COUNT; pid++)
+    {
+      g_autofree char *dir = g_strdup_printf ("%s/%d", root, pid);
+      g_autofree char *fd = g_strdup_printf ("%s/fd", dir);
+      g_autofree char *shared = g_strdup_printf ("%s/3", fd);
+      g_autofree char *own = g_strdup_printf ("%s/4", fd);
+
+      unlink (shared);
+      unlink (own);
+      rmdir (fd);
+      rmdir (dir);
+    }
+  rmdir (root);
+}
+END_TEST
+
 static Suite *
 procmap_suite (void)
 {
@@ -253,6 +316,7 @@ procmap_suite (void)
   tcase_add_test (tc, test_live_self);
   tcase_add_test (tc, test_live_child);
   tcase_add_test (tc, test_unreadable_fd_dir);
+  tcase_add_test (tc, test_many_processes);
   suite_add_tcase (s, tc);
   return s;
 }

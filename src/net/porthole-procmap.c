@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #define SOCKET_PREFIX "socket:["
+/* Threads for the fd walk, counting the caller's; a handful of processes is walked alone */
+#define MAX_THREADS 4
+#define THREADS_MIN_PIDS 32
 
 static int
 compare_pids (gconstpointer a, gconstpointer b)
@@ -77,21 +80,55 @@ parse_socket_link (const char *link, gssize len, guint64 *inode)
   return TRUE;
 }
 
+/* One walk over the proc root, shared by the worker threads. */
+typedef struct {
+  int         root_fd;
+  GArray     *pids;        /* ascending */
+  GHashTable *wanted;      /* only read while the threads run */
+  GHashTable *owners;      /* guarded by lock */
+  GMutex      lock;
+  guint       n_wanted;
+  gint        next;        /* atomic: index of the next pid to scan */
+  gint        complete;    /* atomic: every wanted inode has an owner */
+  gint        denied;      /* atomic */
+} Walk;
+
+/* Keeps the lowest pid for @inode; returns TRUE when this completed the set. */
+static gboolean
+record_owner (Walk *walk, guint64 inode, int pid)
+{
+  gboolean completed = FALSE;
+  gpointer old;
+
+  g_mutex_lock (&walk->lock);
+  if (!g_hash_table_lookup_extended (walk->owners, &inode, NULL, &old))
+    {
+      g_hash_table_insert (walk->owners, g_memdup2 (&inode, sizeof inode), GINT_TO_POINTER (pid));
+      if (g_hash_table_size (walk->owners) == walk->n_wanted)
+        {
+          g_atomic_int_set (&walk->complete, 1);
+          completed = TRUE;
+        }
+    }
+  else if (GPOINTER_TO_INT (old) > pid)
+    {
+      g_hash_table_replace (walk->owners, g_memdup2 (&inode, sizeof inode), GINT_TO_POINTER (pid));
+    }
+  g_mutex_unlock (&walk->lock);
+  return completed;
+}
+
 /* Returns FALSE when the fd directory could not be read at all. */
 static gboolean
-scan_process (int         root_fd,
-              int         pid,
-              GHashTable *wanted,
-              GHashTable *owners)
+scan_process (Walk *walk, int pid)
 {
   char path[32];
   int fd;
   DIR *dir;
   struct dirent *de;
-  guint n_wanted = g_hash_table_size (wanted);
 
   g_snprintf (path, sizeof path, "%d/fd", pid);
-  fd = openat (root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  fd = openat (walk->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return FALSE;
   dir = fdopendir (fd);
@@ -114,14 +151,31 @@ scan_process (int         root_fd,
       n = readlinkat (fd, de->d_name, link, sizeof link);
       if (n <= 0 || n >= (ssize_t) sizeof link || !parse_socket_link (link, n, &inode))
         continue;
-      if (!g_hash_table_contains (wanted, &inode) || g_hash_table_contains (owners, &inode))
-        continue;
-      g_hash_table_insert (owners, g_memdup2 (&inode, sizeof inode), GINT_TO_POINTER (pid));
-      if (g_hash_table_size (owners) == n_wanted)
+      if (g_hash_table_contains (walk->wanted, &inode) && record_owner (walk, inode, pid))
         break;
     }
   closedir (dir);
   return TRUE;
+}
+
+/* Pids are handed out in ascending order. A thread checks for completion only between
+ * processes, so a lower pid that another thread is still scanning is finished and can
+ * still claim a shared socket: the result is the same as a walk in pid order. */
+static gpointer
+walk_thread (gpointer data)
+{
+  Walk *walk = data;
+
+  while (!g_atomic_int_get (&walk->complete))
+    {
+      guint i = (guint) g_atomic_int_add (&walk->next, 1);
+
+      if (i >= walk->pids->len)
+        break;
+      if (!scan_process (walk, g_array_index (walk->pids, int, i)))
+        g_atomic_int_inc (&walk->denied);
+    }
+  return NULL;
 }
 
 GHashTable *
@@ -129,35 +183,49 @@ porthole_procmap_find_owners (const char *proc_root,
                               GHashTable *wanted,
                               guint      *n_denied)
 {
-  GHashTable *owners = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(GArray) pids = NULL;
-  guint n_wanted;
-  guint denied = 0;
-  int root_fd;
+  Walk walk = { 0 };
+  GThread *threads[MAX_THREADS];
+  guint n_threads = 0;
 
-  g_return_val_if_fail (wanted != NULL, owners);
+  walk.owners = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_return_val_if_fail (wanted != NULL, walk.owners);
 
   if (n_denied)
     *n_denied = 0;
-  n_wanted = g_hash_table_size (wanted);
-  if (n_wanted == 0)
-    return owners;
+  walk.wanted = wanted;
+  walk.n_wanted = g_hash_table_size (wanted);
+  if (walk.n_wanted == 0)
+    return walk.owners;
 
-  root_fd = open (proc_root ? proc_root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0)
-    return owners;
+  walk.root_fd = open (proc_root ? proc_root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (walk.root_fd < 0)
+    return walk.owners;
+  walk.pids = list_pids (walk.root_fd);
+  g_mutex_init (&walk.lock);
 
-  pids = list_pids (root_fd);
-  for (guint i = 0; i < pids->len && g_hash_table_size (owners) < n_wanted; i++)
+  /* readlink on /proc/<pid>/fd/N is kernel work that runs in parallel well: on a busy
+   * machine the walk is most of a listing's time. */
+  if (walk.pids->len >= THREADS_MIN_PIDS)
     {
-      if (!scan_process (root_fd, g_array_index (pids, int, i), wanted, owners))
-        denied++;
-    }
-  close (root_fd);
+      guint want = MIN ((guint) g_get_num_processors (), MAX_THREADS) - 1;
 
+      for (; n_threads < want; n_threads++)
+        {
+          threads[n_threads] = g_thread_try_new ("porthole-procmap", walk_thread, &walk, NULL);
+          if (threads[n_threads] == NULL)
+            break;
+        }
+    }
+  walk_thread (&walk);
+  for (guint i = 0; i < n_threads; i++)
+    g_thread_join (threads[i]);
+
+  g_mutex_clear (&walk.lock);
+  g_array_unref (walk.pids);
+  close (walk.root_fd);
   if (n_denied)
-    *n_denied = denied;
-  return owners;
+    *n_denied = (guint) walk.denied;
+  return walk.owners;
 }
 
 static char *

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Times `porthole-cli list --all --json` against `ss -tuanp` with N listeners and N established
+# loopback pairs (3N sockets), for N = 1,000 and 10,000 by default, inside a private network
+# namespace so only the benchmark's own sockets are there. The two commands alternate; each
+# median is of 5 runs after one warm-up run. bench-dump's stage timings are printed as well.
+# Usage: bench/list.sh BUILDDIR [N...]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=$(cd "${1:?usage: bench/list.sh BUILDDIR [N...]}" && pwd)
+shift
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+runs=5
+
+if [ -z "${PORTHOLE_BENCH_IN_NETNS:-}" ]; then
+  if [ "$(id -u)" -eq 0 ]; then ns=(unshare -n); else ns=(unshare -rn); fi
+  exec "${ns[@]}" env PORTHOLE_BENCH_IN_NETNS=1 "${BASH_SOURCE[0]}" "$build" "${sizes[@]}"
+fi
+ip link set lo up
+
+cli="$build/src/cli/porthole-cli"
+dump="$build/bench/bench-dump"
+
+# microseconds taken by a command, output discarded ($EPOCHREALTIME: no fork for the clock)
+elapsed_us() {
+  local t0=${EPOCHREALTIME/./}
+  "$@" >/dev/null 2>&1 || return 1
+  echo $(( ${EPOCHREALTIME/./} - t0 ))
+}
+
+median() {
+  printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"
+}
+
+seconds() {
+  printf '%d.%03d' $(( $1 / 1000000 )) $(( $1 % 1000000 / 1000 ))
+}
+
+have_cli=1
+if [ ! -x "$cli" ] || ! "$cli" list --all --json >/dev/null 2>&1; then
+  have_cli=0
+  echo "list: $cli list --all --json does not run yet; timing ss and bench-dump only"
+fi
+
+tmp=$(mktemp -d)
+holder=
+cleanup() {
+  exec 3>&- 2>/dev/null || true
+  [ -n "$holder" ] && wait "$holder" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for n in "${sizes[@]}"; do
+  mkfifo "$tmp/hold"
+  # the helper holds its sockets until the fifo's write end (fd 3) closes
+  /usr/bin/python3 "$here/sockets.py" "$n" <"$tmp/hold" >"$tmp/ready" &
+  holder=$!
+  exec 3>"$tmp/hold"
+  for _ in $(seq 600); do
+    grep -q ready "$tmp/ready" 2>/dev/null && break
+    kill -0 "$holder" 2>/dev/null || { echo "list: socket helper failed" >&2; exit 1; }
+    sleep 0.5
+  done
+  grep -q ready "$tmp/ready" || { echo "list: socket helper timed out" >&2; exit 1; }
+  total=$(ss -tanH | wc -l)
+
+  ss_times=() cli_times=()
+  elapsed_us ss -tuanp >/dev/null
+  [ $have_cli = 1 ] && elapsed_us "$cli" list --all --json >/dev/null
+  for _ in $(seq $runs); do
+    ss_times+=("$(elapsed_us ss -tuanp)")
+    if [ $have_cli = 1 ]; then
+      cli_times+=("$(elapsed_us "$cli" list --all --json)")
+    fi
+  done
+
+  ss_med=$(median "${ss_times[@]}")
+  echo "N=$n: $total TCP sockets ($(sed 's/^ready //' "$tmp/ready"))"
+  echo "  ss -tuanp                        median $(seconds "$ss_med") s"
+  if [ $have_cli = 1 ]; then
+    cli_med=$(median "${cli_times[@]}")
+    ratio=$(awk -v a="$cli_med" -v b="$ss_med" 'BEGIN { printf "%.2f", a / b }')
+    echo "  porthole-cli list --all --json   median $(seconds "$cli_med") s"
+    echo "  ratio porthole-cli / ss: $ratio"
+  fi
+  if [ -x "$dump" ]; then
+    "$dump" $runs | sed 's/^/  /'
+  fi
+
+  exec 3>&-
+  wait "$holder"
+  holder=
+  rm -f "$tmp/hold" "$tmp/ready"
+done
