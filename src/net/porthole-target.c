@@ -160,6 +160,26 @@ check_hostname (const char *host, gsize len, GError **error)
   return TRUE;
 }
 
+/* An IPv6 literal with an optional zone, into @target; the zone is split off and checked. */
+static gboolean
+take_ipv6 (PortholeTarget *target, char *host, GError **error)
+{
+  if (!is_ipv6 (host, strlen (host), &target->zone))
+    {
+      g_autofree char *q = porthole_quote_short (host, strlen (host));
+      fail (error, _("“%s” is neither a host name nor an IPv6 address"), q);
+      return FALSE;
+    }
+  if (target->zone != NULL)
+    {
+      *strchr (host, '%') = '\0';
+      if (!check_zone (target->zone, error))
+        return FALSE;
+    }
+  target->is_ip = target->is_ipv6 = TRUE;
+  return TRUE;
+}
+
 static gboolean
 parse_port_text (const char *text, guint16 *port, GError **error)
 {
@@ -348,19 +368,8 @@ porthole_target_parse (const char *text, GError **error)
       if (strchr (host, ':') != NULL)
         {
           /* An IPv6 address is unambiguous when the port is a separate word */
-          if (!is_ipv6 (host, strlen (host), &target->zone))
-            {
-              g_autofree char *q = porthole_quote_short (host, strlen (host));
-              fail (error, _("“%s” is neither a host name nor an IPv6 address"), q);
-              return NULL;
-            }
-          if (target->zone != NULL)
-            {
-              *strchr (host, '%') = '\0';
-              if (!check_zone (target->zone, error))
-                return NULL;
-            }
-          target->is_ip = target->is_ipv6 = TRUE;
+          if (!take_ipv6 (target, host, error))
+            return NULL;
         }
       else if (!check_hostname (host, strlen (host), error))
         return NULL;
@@ -398,6 +407,40 @@ porthole_target_parse (const char *text, GError **error)
     }
   if (!parse_port_text (port_text, &target->port, error))
     return NULL;
+  return g_steal_pointer (&target);
+}
+
+PortholeTarget *
+porthole_target_parse_host (const char *text, GError **error)
+{
+  g_autoptr(PortholeTarget) target = g_new0 (PortholeTarget, 1);
+  g_autofree char *host = g_strstrip (g_strdup (text != NULL ? text : ""));
+  gsize len = strlen (host);
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len >= 2 && host[0] == '[' && host[len - 1] == ']')
+    {
+      host[len - 1] = '\0';
+      memmove (host, host + 1, len - 1);
+      if (!take_ipv6 (target, host, error))
+        return NULL;
+    }
+  else if (host[0] == '\0')
+    {
+      fail (error, _("the host is missing"));
+      return NULL;
+    }
+  else if (strchr (host, ':') != NULL)
+    {
+      if (!take_ipv6 (target, host, error))
+        return NULL;
+    }
+  else if (!check_hostname (host, len, error))
+    return NULL;
+  else
+    target->is_ip = is_ipv4 (host);
+  target->host = g_steal_pointer (&host);
   return g_steal_pointer (&target);
 }
 

@@ -21,6 +21,9 @@ typedef struct {
  * short ("put IPv6 addresses in brackets: [::1]:22"). An explicit port beats a scheme's port;
  * user@ and any path, query or fragment of a URL are ignored. */
 PortholeTarget *porthole_target_parse (const char *text, GError **error);
+/* Parses a host alone ("example.org", "192.0.2.1", "::1", "[::1]", "fe80::1%lo"), as for a
+ * scan: same rules and messages, and port is 0. */
+PortholeTarget *porthole_target_parse_host (const char *text, GError **error);
 PortholeTarget *porthole_target_copy (const PortholeTarget *target);
 void            porthole_target_free (PortholeTarget *target);
 
