@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Times `porthole-cli list --all --json` against `ss -tuanp` with N listeners and N established
-# loopback pairs (3N sockets), for N = 1,000 and 10,000 by default, inside a private network
-# namespace so only the benchmark's own sockets are there. The two commands alternate; each
-# median is of 5 runs after one warm-up run. bench-dump's stage timings are printed as well.
+# loopback pairs (3N sockets), for N = 1,000 and 10,000 by default, each inside a private
+# network namespace so only the benchmark's own sockets are there. The two commands alternate;
+# each median is of 5 runs after one warm-up run. bench-dump's stage timings are printed too.
 # Usage: bench/list.sh BUILDDIR [N...]
 set -euo pipefail
 
@@ -14,9 +14,13 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 runs=5
 
+# Each size in a namespace of its own, so no TIME_WAIT sockets carry over from the last one
 if [ -z "${PORTHOLE_BENCH_IN_NETNS:-}" ]; then
   if [ "$(id -u)" -eq 0 ]; then ns=(unshare -n); else ns=(unshare -rn); fi
-  exec "${ns[@]}" env PORTHOLE_BENCH_IN_NETNS=1 "${BASH_SOURCE[0]}" "$build" "${sizes[@]}"
+  for n in "${sizes[@]}"; do
+    "${ns[@]}" env PORTHOLE_BENCH_IN_NETNS=1 "${BASH_SOURCE[0]}" "$build" "$n"
+  done
+  exit 0
 fi
 ip link set lo up
 
@@ -67,13 +71,14 @@ for n in "${sizes[@]}"; do
   grep -q ready "$tmp/ready" || { echo "list: socket helper timed out" >&2; exit 1; }
   total=$(ss -tanH | wc -l)
 
-  ss_times=() cli_times=()
+  ss_times=() cli_times=() text_times=()
   elapsed_us ss -tuanp >/dev/null
   [ $have_cli = 1 ] && elapsed_us "$cli" list --all --json >/dev/null
   for _ in $(seq $runs); do
     ss_times+=("$(elapsed_us ss -tuanp)")
     if [ $have_cli = 1 ]; then
       cli_times+=("$(elapsed_us "$cli" list --all --json)")
+      text_times+=("$(elapsed_us "$cli" list --all)")
     fi
   done
 
@@ -84,6 +89,7 @@ for n in "${sizes[@]}"; do
     cli_med=$(median "${cli_times[@]}")
     ratio=$(awk -v a="$cli_med" -v b="$ss_med" 'BEGIN { printf "%.2f", a / b }')
     echo "  porthole-cli list --all --json   median $(seconds "$cli_med") s"
+    echo "  porthole-cli list --all (text)   median $(seconds "$(median "${text_times[@]}")") s"
     echo "  ratio porthole-cli / ss: $ratio"
   fi
   if [ -x "$dump" ]; then
