@@ -6,9 +6,12 @@
 G_BEGIN_DECLS
 
 /* Dumps the kernel socket tables with NETLINK_SOCK_DIAG (inet_diag_req_v2), appending
- * PortholeSockInfo rows to @out. A dump that reports NLM_F_DUMP_INTR is retried a few times.
- * Fails with PORTHOLE_NET_ERROR_REFUSED when the kernel does not allow sock_diag (the caller
- * then falls back to /proc/net). */
+ * PortholeSockInfo rows to @out. Without PORTHOLE_DUMP_ALL_STATES the kernel is asked for TCP
+ * listeners and unconnected UDP sockets only (what porthole_sockinfo_matches() keeps).
+ * A table whose dump reports NLM_F_DUMP_INTR is read again, up to 5 times
+ * (PORTHOLE_NET_ERROR_INTERRUPTED after that). Fails with PORTHOLE_NET_ERROR_REFUSED when the
+ * kernel does not allow sock_diag (the caller then falls back to /proc/net). On failure @out
+ * is left as it was. */
 gboolean porthole_sockdiag_dump (PortholeDumpFlags flags,
                                  GArray           *out,
                                  GError          **error);

@@ -11,7 +11,10 @@ typedef enum {
 } PortholeSource;
 
 /* Dumps the socket tables: sock_diag first, /proc/net when netlink is refused (or when
- * @force_proc). @proc_root NULL means "/proc". Rows not matching @flags are dropped. */
+ * @force_proc). The fallback is per protocol, so a kernel without udp_diag still gives TCP
+ * through netlink; *@source_used is PORTHOLE_SOURCE_PROC when any table came from /proc.
+ * @proc_root (NULL means "/proc") is read only on the /proc path. Rows not matching @flags are
+ * dropped. On failure @out is left as it was. */
 gboolean porthole_socktable_dump (const char        *proc_root,
                                   PortholeDumpFlags  flags,
                                   gboolean           force_proc,
