@@ -22,6 +22,7 @@ static const Command commands[] = {
   { "explain", porthole_cli_explain, "explain PORT [--json]" },
   { "probe", porthole_cli_probe, "probe TARGET [--timeout SECONDS] [--tls] [--udp] [--json]" },
   { "scan", porthole_cli_scan, "scan HOST PORTS [--concurrency N] [--timeout MS] [--yes] [--json]" },
+  { "serve", porthole_cli_serve, "serve PORT [--address ADDR]" },
 };
 
 int
