@@ -161,6 +161,9 @@ START_TEST (test_nlmsg_error)
     { ENOENT, PORTHOLE_NET_ERROR_REFUSED },
     { EINVAL, PORTHOLE_NET_ERROR_FAILED },
     { ENOBUFS, PORTHOLE_NET_ERROR_FAILED },
+    /* not an errno at all: -G_MININT cannot even be computed (UBSan catches that) */
+    { G_MININT, PORTHOLE_NET_ERROR_FAILED },
+    { -5000, PORTHOLE_NET_ERROR_FAILED },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -168,7 +171,7 @@ START_TEST (test_nlmsg_error)
       g_autoptr(GByteArray) b = g_byte_array_new ();
       g_autoptr(GArray) rows = new_rows ();
       g_autoptr(GError) error = NULL;
-      struct nlmsgerr e = { .error = -cases[i].err };
+      struct nlmsgerr e = { .error = cases[i].err == G_MININT ? G_MININT : -cases[i].err };
 
       /* rows before the error are taken back */
       put_diag (b, 0, AF_INET, PORTHOLE_TCP_LISTEN, 22, 0, 1, NULL);
@@ -198,6 +201,11 @@ START_TEST (test_ack_and_done_errors)
 
   put_diag (failed, 0, AF_INET, PORTHOLE_TCP_LISTEN, 22, 0, 1, NULL);
   put_int_msg (failed, NLMSG_DONE, -EPERM);
+  put_int_msg (short_error, NLMSG_DONE, G_MININT);
+  ck_assert (!parse (short_error, rows, &done, NULL, &error));
+  ck_assert (g_error_matches (error, PORTHOLE_NET_ERROR, PORTHOLE_NET_ERROR_FAILED));
+  g_clear_error (&error);
+  g_byte_array_set_size (short_error, 0);
   ck_assert (!parse (failed, rows, &done, NULL, &error));
   ck_assert (g_error_matches (error, PORTHOLE_NET_ERROR, PORTHOLE_NET_ERROR_REFUSED));
   ck_assert_uint_eq (rows->len, 0);

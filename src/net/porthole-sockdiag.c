@@ -38,6 +38,16 @@ set_errno_error (GError **error, int err, const char *what)
                "%s: %s", what, g_strerror (err));
 }
 
+/* Netlink carries -errno; a hostile or corrupt buffer may hold INT_MIN, whose negation
+ * overflows. Anything outside the kernel's errno range (MAX_ERRNO 4095) becomes EPROTO. */
+static int
+errno_from_netlink (int err)
+{
+  if (err < -4095 || err > 4095)
+    return EPROTO;
+  return err < 0 ? -err : err;
+}
+
 /* Walks the rtattr list after the fixed message. Nothing in it is needed for a row today,
  * but a list that does not add up means the message cannot be trusted. */
 static gboolean
@@ -172,7 +182,7 @@ porthole_sockdiag_parse (const guint8 *buf,
               memcpy (&err, payload, sizeof err);
             if (err < 0)
               {
-                set_errno_error (error, -err, "sock_diag dump");
+                set_errno_error (error, errno_from_netlink (err), "sock_diag dump");
                 goto fail;
               }
             if (done)
@@ -193,7 +203,7 @@ porthole_sockdiag_parse (const guint8 *buf,
             memcpy (&err, payload, sizeof err);
             if (err == 0) /* an acknowledgement */
               break;
-            set_errno_error (error, err < 0 ? -err : err, "sock_diag");
+            set_errno_error (error, errno_from_netlink (err), "sock_diag");
             goto fail;
           }
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "porthole-socket-monitor.h"
+#include "porthole-socket-view.h"
 
 G_BEGIN_DECLS
 
@@ -11,5 +12,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PortholeConnectionsPage, porthole_connections_page, PORTHOLE, CONNECTIONS_PAGE, AdwBin)
 
 void porthole_connections_page_set_monitor (PortholeConnectionsPage *self, PortholeSocketMonitor *monitor);
+PortholeSocketView *porthole_connections_page_get_view (PortholeConnectionsPage *self);
 
 G_END_DECLS

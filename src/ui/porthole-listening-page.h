@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "porthole-socket-monitor.h"
+#include "porthole-socket-view.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,6 @@ G_DECLARE_FINAL_TYPE (PortholeListeningPage, porthole_listening_page, PORTHOLE, 
 void porthole_listening_page_set_monitor (PortholeListeningPage *self, PortholeSocketMonitor *monitor);
 /* Selects and scrolls to the live listener on @port (@protocol "tcp", "udp" or NULL). */
 gboolean porthole_listening_page_select_port (PortholeListeningPage *self, guint port, const char *protocol);
+PortholeSocketView *porthole_listening_page_get_view (PortholeListeningPage *self);
 
 G_END_DECLS

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole"
+#include "config.h"
+
+#include "porthole-export.h"
+
+#include "porthole-socket.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* The fields, in `porthole-cli list --json` order; a number field has get_int */
+typedef struct {
+  const char  *name;
+  const char *(*get_string) (PortholeSocket *s);
+  gint64      (*get_int) (PortholeSocket *s, gboolean *is_null);
+} Field;
+
+static const char *
+get_range (PortholeSocket *s)
+{
+  return porthole_port_range_id (porthole_socket_get_range (s));
+}
+
+static gint64 get_local_port (PortholeSocket *s, gboolean *n) { return porthole_socket_get_local_port (s); }
+static gint64 get_remote_port (PortholeSocket *s, gboolean *n) { return porthole_socket_get_remote_port (s); }
+static gint64 get_inode (PortholeSocket *s, gboolean *n) { return (gint64) porthole_socket_get_inode (s); }
+static gint64 get_uid (PortholeSocket *s, gboolean *n) { return porthole_socket_get_uid (s); }
+
+static gint64
+get_pid (PortholeSocket *s, gboolean *is_null)
+{
+  *is_null = porthole_socket_get_pid (s) <= 0;
+  return porthole_socket_get_pid (s);
+}
+
+static const Field fields[] = {
+  { "protocol", porthole_socket_get_protocol, NULL },
+  { "family", porthole_socket_get_family, NULL },
+  { "state", porthole_socket_get_state, NULL },
+  { "local_address", porthole_socket_get_local_address, NULL },
+  { "local_port", NULL, get_local_port },
+  { "remote_address", porthole_socket_get_remote_address, NULL },
+  { "remote_port", NULL, get_remote_port },
+  { "inode", NULL, get_inode },
+  { "uid", NULL, get_uid },
+  { "user", porthole_socket_get_user, NULL },
+  { "pid", NULL, get_pid },
+  { "process", porthole_socket_get_process, NULL },
+  { "range", get_range, NULL },
+  { "service", porthole_socket_get_service, NULL },
+};
+
+char *
+porthole_export_csv_field (const char *value)
+{
+  GString *out;
+
+  if (value == NULL)
+    return g_strdup ("");
+  if (strpbrk (value, ",\"\r\n") == NULL && value[0] != ' ' &&
+      (value[0] == '\0' || value[strlen (value) - 1] != ' '))
+    return g_strdup (value);
+
+  out = g_string_new ("\"");
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+static GBytes *
+to_csv (GPtrArray *rows)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    g_string_append_printf (out, "%s%s", f ? "," : "", fields[f].name);
+  g_string_append (out, "\r\n");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PortholeSocket *s = g_ptr_array_index (rows, i);
+
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          if (f)
+            g_string_append_c (out, ',');
+          if (fields[f].get_string)
+            {
+              g_autofree char *field = porthole_export_csv_field (fields[f].get_string (s));
+
+              g_string_append (out, field);
+            }
+          else
+            {
+              gboolean is_null = FALSE;
+              gint64 v = fields[f].get_int (s, &is_null);
+
+              if (!is_null)
+                g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
+            }
+        }
+      g_string_append (out, "\r\n");
+    }
+  return g_string_free_to_bytes (out);
+}
+
+static GBytes *
+to_json (GPtrArray *rows)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gsize len = 0;
+  char *text;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PortholeSocket *s = g_ptr_array_index (rows, i);
+
+      json_builder_begin_object (b);
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          gboolean is_null = FALSE;
+
+          json_builder_set_member_name (b, fields[f].name);
+          if (fields[f].get_string)
+            {
+              const char *v = fields[f].get_string (s);
+
+              if (v)
+                json_builder_add_string_value (b, v);
+              else
+                json_builder_add_null_value (b);
+            }
+          else
+            {
+              gint64 v = fields[f].get_int (s, &is_null);
+
+              if (is_null)
+                json_builder_add_null_value (b);
+              else
+                json_builder_add_int_value (b, v);
+            }
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, &len);
+  return g_bytes_new_take (text, len);
+}
+
+static GPtrArray *
+snapshot (GListModel *model)
+{
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *rows = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (model, i));
+  return rows;
+}
+
+static GBytes *
+format_rows (GPtrArray *rows, PortholeExportFormat format)
+{
+  return format == PORTHOLE_EXPORT_JSON ? to_json (rows) : to_csv (rows);
+}
+
+GBytes *
+porthole_export_to_bytes (GListModel *model, PortholeExportFormat format)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
+  rows = snapshot (model);
+  return format_rows (rows, format);
+}
+
+PortholeExportFormat
+porthole_export_format_for_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = name ? g_ascii_strdown (name, -1) : NULL;
+
+  return lower && g_str_has_suffix (lower, ".json") ? PORTHOLE_EXPORT_JSON : PORTHOLE_EXPORT_CSV;
+}
+
+typedef struct {
+  GPtrArray            *rows;
+  PortholeExportFormat  format;
+  GFile                *file;
+} SaveData;
+
+static void
+save_data_free (gpointer data)
+{
+  SaveData *sd = data;
+
+  g_ptr_array_unref (sd->rows);
+  g_object_unref (sd->file);
+  g_free (sd);
+}
+
+static void
+save_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SaveData *sd = task_data;
+  g_autoptr(GBytes) bytes = format_rows (sd->rows, sd->format);
+  GError *error = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (!g_file_replace_contents (sd->file, data, len, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, sd->rows->len);
+}
+
+void
+porthole_export_save_async (GListModel           *model,
+                            PortholeExportFormat  format,
+                            GFile                *file,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveData *sd;
+
+  g_return_if_fail (G_IS_LIST_MODEL (model));
+  g_return_if_fail (G_IS_FILE (file));
+
+  sd = g_new0 (SaveData, 1);
+  sd->rows = snapshot (model);
+  sd->format = format;
+  sd->file = g_object_ref (file);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, porthole_export_save_async);
+  g_task_set_task_data (task, sd, save_data_free);
+  g_task_run_in_thread (task, save_worker);
+}
+
+gssize
+porthole_export_save_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "porthole-socket.h"
+
+G_BEGIN_DECLS
+
+/* What a cell shows; the "kind" property takes the nick ("protocol", "address", ...). */
+typedef enum {
+  PORTHOLE_CELL_PROTOCOL,
+  PORTHOLE_CELL_ADDRESS,    /* local address without the port: 0.0.0.0, [::] and * kept distinct */
+  PORTHOLE_CELL_EXPOSURE,   /* "This computer only" or "Network" */
+  PORTHOLE_CELL_PORT,
+  PORTHOLE_CELL_RANGE,      /* a coloured badge */
+  PORTHOLE_CELL_SERVICE,
+  PORTHOLE_CELL_PROCESS,    /* name and pid, or why the process is not known */
+  PORTHOLE_CELL_USER,
+  PORTHOLE_CELL_STATE,
+  PORTHOLE_CELL_LOCAL,      /* local endpoint, ephemeral side marked */
+  PORTHOLE_CELL_REMOTE,     /* remote endpoint (or its DNS name), ephemeral side marked */
+} PortholeCellKind;
+
+#define PORTHOLE_TYPE_SOCKET_CELL (porthole_socket_cell_get_type ())
+G_DECLARE_FINAL_TYPE (PortholeSocketCell, porthole_socket_cell, PORTHOLE, SOCKET_CELL, GtkWidget)
+
+/* One cell of a socket table, used from the GtkBuilderListItemFactory in the pages' .ui files:
+ * it fills the whole cell so the row can be tinted: css class "socket-new" while a socket is
+ * younger than PORTHOLE_SOCKET_CELL_NEW_MS (when highlighting is on) and "socket-closed" once
+ * it has closed. */
+#define PORTHOLE_SOCKET_CELL_NEW_MS 4000
+
+void            porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socket);
+PortholeSocket *porthole_socket_cell_get_socket (PortholeSocketCell *self);
+PortholeCellKind porthole_socket_cell_get_kind (PortholeSocketCell *self);
+/* The text the cell shows (main part, then the secondary part after a space, if any) */
+char           *porthole_socket_cell_get_text (PortholeSocketCell *self);
+
+/* Shared by every cell: whether new sockets are tinted, and the system's port ranges used
+ * to mark ephemeral ports. Set by the socket views from GSettings and the monitor. */
+void porthole_socket_cell_set_highlight_new (gboolean highlight);
+void porthole_socket_cell_set_sysctl (const PortholeSysctl *sysctl);
+const PortholeSysctl *porthole_socket_cell_get_sysctl (void);
+
+/* Binds the template callbacks the pages' GtkSignalListItemFactory objects name:
+ * "setup_<kind>_cell" (one per kind: setup_protocol_cell, setup_port_cell, ...),
+ * "bind_socket_cell" and "unbind_socket_cell". */
+void porthole_socket_cell_bind_template_callbacks (GtkWidgetClass *widget_class);
+
+/* Texts shared with the details pane and the export */
+char       *porthole_socket_address_text (PortholeSocket *socket);
+const char *porthole_socket_address_tooltip (PortholeSocket *socket);
+const char *porthole_socket_exposure_text (PortholeSocket *socket);
+const char *porthole_socket_range_text (PortholeSocket *socket);
+/* The process as people read it: "name (pid)" or the honest reason it is unknown */
+char       *porthole_socket_owner_text (PortholeSocket *socket);
+const char *porthole_socket_owner_reason (PortholeSocket *socket);
+gboolean    porthole_socket_local_is_ephemeral (PortholeSocket *socket, const PortholeSysctl *sysctl);
+gboolean    porthole_socket_remote_is_ephemeral (PortholeSocket *socket, const PortholeSysctl *sysctl);
+
+G_END_DECLS

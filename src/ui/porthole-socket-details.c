@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole"
+#include "config.h"
+
+#include "porthole-socket-details.h"
+
+#include "porthole-end-process.h"
+#include "porthole-escape.h"
+#include "porthole-procmap.h"
+#include "porthole-socket-cell.h"
+#include "porthole-window.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* Enough rows to read; the count says how many more there are */
+#define MAX_CLIENT_ROWS 200
+
+struct _PortholeSocketDetails {
+  AdwBin                 parent_instance;
+
+  GtkLabel              *title_label;
+  GtkLabel              *subtitle_label;
+  GtkLabel              *port_label;
+  GtkGrid               *process_grid;
+  GtkWidget             *clients_box;
+  GtkLabel              *clients_heading;
+  GtkLabel              *clients_explain;
+  GtkListBox            *clients_list;
+  GtkWidget             *copy_button;
+  GtkWidget             *test_button;
+  GtkWidget             *end_button;
+
+  PortholeSocketMonitor *monitor;
+  PortholeSocket        *socket;
+  GCancellable          *cancellable;
+  gulong                 closed_handler;
+  guint                  clients_idle;
+  guint                  n_clients;
+  gboolean               can_end;
+};
+
+G_DEFINE_FINAL_TYPE (PortholeSocketDetails, porthole_socket_details, ADW_TYPE_BIN)
+
+enum { CLOSE_REQUESTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* ---- the port, in one paragraph --------------------------------------------------------- */
+
+char *
+porthole_socket_details_explain_port (PortholeSocket *s, const PortholeSysctl *sysctl)
+{
+  guint port = porthole_socket_get_local_port (s);
+  PortholePortRange range = porthole_socket_get_range (s);
+  const char *service = porthole_socket_get_service (s);
+  GString *text = g_string_new (NULL);
+  guint start, end;
+
+  porthole_port_range_bounds (range, &start, &end);
+  switch (range)
+    {
+    case PORTHOLE_RANGE_WELL_KNOWN:
+      g_string_append_printf (text, _("Port %u is a well-known port (%u–%u), the range set aside for standard services."),
+                              port, start, end);
+      break;
+    case PORTHOLE_RANGE_REGISTERED:
+      g_string_append_printf (text, _("Port %u is a registered port (%u–%u), the range applications ask IANA to note for them."),
+                              port, start, end);
+      break;
+    case PORTHOLE_RANGE_DYNAMIC:
+    default:
+      g_string_append_printf (text, _("Port %u is a dynamic port (%u–%u), the range no service is assigned to."),
+                              port, start, end);
+      break;
+    }
+  g_string_append_c (text, ' ');
+  if (service)
+    g_string_append_printf (text, _("It is usually used by %s."), service);
+  else
+    g_string_append (text, _("No well-known service uses it."));
+  g_string_append_c (text, ' ');
+
+  if (porthole_port_is_privileged (sysctl, port))
+    g_string_append_printf (text, _("On this system it is privileged: only administrators may open ports below %u."),
+                            sysctl->unprivileged_start);
+  else
+    g_string_append (text, _("Any program may open it; it is not privileged."));
+  g_string_append_c (text, ' ');
+
+  if (porthole_port_is_ephemeral (sysctl, port))
+    g_string_append_printf (text,
+                            porthole_socket_is_listening (s)
+                              ? _("It lies inside this system’s ephemeral range (%u–%u), which the system hands out to outgoing connections, so a listener here may clash with them.")
+                              : _("It lies inside this system’s ephemeral range (%u–%u): the system picked it for this connection’s client side."),
+                            sysctl->ephemeral_start, sysctl->ephemeral_end);
+  else
+    g_string_append_printf (text, _("It is outside this system’s ephemeral range (%u–%u), so the system never picks it for outgoing connections."),
+                            sysctl->ephemeral_start, sysctl->ephemeral_end);
+  return g_string_free (text, FALSE);
+}
+
+/* ---- the process ------------------------------------------------------------------------ */
+
+static void
+add_row (PortholeSocketDetails *self, int row, const char *key, const char *value, gboolean dim)
+{
+  GtkWidget *k = gtk_label_new (key);
+  GtkWidget *v = gtk_label_new (value);
+
+  gtk_label_set_xalign (GTK_LABEL (k), 0);
+  gtk_label_set_yalign (GTK_LABEL (k), 0);
+  gtk_widget_add_css_class (k, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (v), 0);
+  gtk_label_set_wrap (GTK_LABEL (v), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (v), TRUE);
+  gtk_widget_set_hexpand (v, TRUE);
+  if (dim)
+    gtk_widget_add_css_class (v, "dim-label");
+  gtk_grid_attach (self->process_grid, k, 0, row, 1, 1);
+  gtk_grid_attach (self->process_grid, v, 1, row, 1, 1);
+}
+
+static void
+clear_grid (PortholeSocketDetails *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->process_grid))))
+    gtk_grid_remove (self->process_grid, child);
+}
+
+typedef struct {
+  int       pid;
+  char     *cmdline;     /* escaped */
+  char     *unit;        /* escaped */
+  gboolean  can_end;
+} ProcInfo;
+
+static void
+proc_info_free (gpointer data)
+{
+  ProcInfo *info = data;
+
+  g_free (info->cmdline);
+  g_free (info->unit);
+  g_free (info);
+}
+
+static void
+proc_info_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  PortholeSocket *socket = task_data;
+  ProcInfo *info = g_new0 (ProcInfo, 1);
+  g_autofree char *cmdline = NULL;
+  g_autofree char *unit = NULL;
+
+  info->pid = porthole_socket_get_pid (socket);
+  cmdline = porthole_proc_read_cmdline ("/proc", info->pid);
+  unit = porthole_proc_read_systemd_unit ("/proc", info->pid);
+  info->cmdline = cmdline ? porthole_escape_text (cmdline, -1, FALSE) : NULL;
+  info->unit = unit ? porthole_escape_text (unit, -1, FALSE) : NULL;
+  info->can_end = porthole_end_process_allowed (socket, NULL);
+  g_task_return_pointer (task, info, proc_info_free);
+}
+
+static void
+show_process (PortholeSocketDetails *self, const ProcInfo *info)
+{
+  PortholeSocket *s = self->socket;
+  g_autofree char *pid = NULL;
+  int row = 0;
+
+  clear_grid (self);
+  if (porthole_socket_get_owner_status (s) != PORTHOLE_OWNER_KNOWN)
+    {
+      const char *why;
+
+      switch (porthole_socket_get_owner_status (s))
+        {
+        case PORTHOLE_OWNER_NO_PROCESS:
+          why = _("No program holds this socket any more. The kernel keeps it for a while so late packets of the closed connection are not mistaken for a new one.");
+          break;
+        case PORTHOLE_OWNER_OTHER_USER:
+          why = _("It belongs to another user’s program. Linux shows a program’s open files only to its owner and to administrators; run “sudo porthole-cli list” to see it.");
+          break;
+        case PORTHOLE_OWNER_SANDBOXED:
+          why = _("Porthole runs in a sandbox that hides the other programs on this computer; run “porthole-cli list” on the host to see it.");
+          break;
+        case PORTHOLE_OWNER_GONE:
+        default:
+          why = _("The program has exited, or runs in another container whose processes are not visible from here.");
+          break;
+        }
+      add_row (self, row++, _("Program"), porthole_socket_owner_reason (s), TRUE);
+      add_row (self, row++, _("User"), porthole_socket_get_user (s), FALSE);
+      add_row (self, row++, _("Why"), why, FALSE);
+      return;
+    }
+
+  pid = g_strdup_printf ("%d", porthole_socket_get_pid (s));
+  add_row (self, row++, _("Name"), porthole_socket_get_process (s), FALSE);
+  add_row (self, row++, _("PID"), pid, FALSE);
+  add_row (self, row++, _("User"), porthole_socket_get_user (s), FALSE);
+  if (info == NULL)
+    add_row (self, row++, _("Command"), "…", TRUE);
+  else
+    {
+      add_row (self, row++, _("Command"), info->cmdline ? info->cmdline : _("Not readable"), info->cmdline == NULL);
+      if (info->unit)
+        add_row (self, row++, _("Service"), info->unit, FALSE);
+    }
+}
+
+static void
+proc_info_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PortholeSocketDetails *self = user_data;
+  g_autoptr(GError) error = NULL;
+  ProcInfo *info = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (info == NULL)
+    return;   /* cancelled: another socket was selected, or the pane went away */
+  self->can_end = info->can_end;
+  gtk_widget_set_visible (self->end_button, info->can_end && !porthole_socket_get_closed (self->socket));
+  show_process (self, info);
+  proc_info_free (info);
+}
+
+/* ---- one port, many clients ------------------------------------------------------------- */
+
+static void
+update_clients (PortholeSocketDetails *self)
+{
+  g_autoptr(GPtrArray) clients = NULL;
+  g_autofree char *heading = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->clients_list))))
+    gtk_list_box_remove (self->clients_list, child);
+
+  if (self->socket == NULL || self->monitor == NULL || !porthole_socket_is_listening (self->socket) ||
+      strcmp (porthole_socket_get_protocol (self->socket), "tcp") != 0)
+    {
+      self->n_clients = 0;
+      gtk_widget_set_visible (self->clients_box, FALSE);
+      return;
+    }
+
+  clients = porthole_socket_monitor_get_connections_to (self->monitor, self->socket);
+  self->n_clients = clients->len;
+  gtk_widget_set_visible (self->clients_box, TRUE);
+  heading = g_strdup_printf (ngettext ("%u Connection", "%u Connections", clients->len), clients->len);
+  gtk_label_set_text (self->clients_heading, heading);
+  gtk_label_set_text (self->clients_explain,
+                      clients->len == 0 ? _("Nobody is connected right now.")
+                                        : _("One port serves many clients: each connection is told apart by the client’s address and port."));
+
+  for (guint i = 0; i < clients->len && i < MAX_CLIENT_ROWS; i++)
+    {
+      PortholeSocket *c = g_ptr_array_index (clients, i);
+      g_autofree char *owner = porthole_socket_owner_text (c);
+      GtkWidget *row = adw_action_row_new ();
+
+      /* libadwaita 1.2 rows read titles as markup: these hold only escaped, plain text */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), porthole_socket_get_remote_endpoint (c));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), porthole_socket_get_state (c));
+      gtk_widget_set_tooltip_text (row, owner);
+      gtk_list_box_append (self->clients_list, row);
+    }
+  if (clients->len > MAX_CLIENT_ROWS)
+    {
+      g_autofree char *more = g_strdup_printf (_("and %u more"), clients->len - MAX_CLIENT_ROWS);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), more);
+      gtk_list_box_append (self->clients_list, row);
+    }
+}
+
+static gboolean
+on_clients_idle (gpointer data)
+{
+  PortholeSocketDetails *self = data;
+
+  self->clients_idle = 0;
+  update_clients (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_monitor_items_changed (GListModel *model, guint position, guint removed, guint added,
+                          PortholeSocketDetails *self)
+{
+  /* One refresh may emit several changes: recount once, after them */
+  if (self->clients_idle == 0 && self->socket && porthole_socket_is_listening (self->socket))
+    self->clients_idle = g_idle_add (on_clients_idle, self);
+}
+
+/* ---- the header ------------------------------------------------------------------------- */
+
+static void
+update_header (PortholeSocketDetails *self)
+{
+  PortholeSocket *s = self->socket;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+  const char *proto = strcmp (porthole_socket_get_protocol (s), "udp") == 0 ? "UDP" : "TCP";
+
+  if (porthole_socket_is_listening (s))
+    title = g_strdup (porthole_socket_get_local_endpoint (s));
+  else
+    title = g_strdup_printf ("%s → %s", porthole_socket_get_local_endpoint (s),
+                             porthole_socket_get_remote_endpoint (s));
+  if (porthole_socket_get_closed (s))
+    subtitle = g_strdup_printf (_("%s · %s · closed"), proto, porthole_socket_get_state (s));
+  else if (porthole_socket_is_listening (s))
+    subtitle = g_strdup_printf (_("%s · %s · %s"), proto,
+                                strcmp (proto, "UDP") == 0 ? _("bound") : _("listening"),
+                                porthole_socket_exposure_text (s));
+  else
+    subtitle = g_strdup_printf (_("%s · %s"), proto, porthole_socket_get_state (s));
+  gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_visible (self->end_button, self->can_end && !porthole_socket_get_closed (s));
+}
+
+static void
+on_closed_changed (PortholeSocket *socket, GParamSpec *pspec, PortholeSocketDetails *self)
+{
+  update_header (self);
+}
+
+void
+porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket *socket)
+{
+  g_autofree char *explain = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_DETAILS (self));
+  if (self->socket == socket)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->socket)
+    g_clear_signal_handler (&self->closed_handler, self->socket);
+  g_set_object (&self->socket, socket);
+  self->can_end = FALSE;
+  gtk_widget_set_visible (self->end_button, FALSE);
+  if (socket == NULL)
+    {
+      update_clients (self);
+      return;
+    }
+
+  self->closed_handler = g_signal_connect_object (socket, "notify::closed", G_CALLBACK (on_closed_changed), self, 0);
+  update_header (self);
+  explain = porthole_socket_details_explain_port (socket, self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
+                                                                        : porthole_socket_cell_get_sysctl ());
+  gtk_label_set_text (self->port_label, explain);
+  gtk_widget_set_tooltip_text (self->copy_button,
+                               porthole_socket_is_listening (socket) ? _("Copy Local Address") : _("Copy Remote Address"));
+  show_process (self, NULL);
+  update_clients (self);
+
+  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN)
+    {
+      self->cancellable = g_cancellable_new ();
+      task = g_task_new (NULL, self->cancellable, proc_info_done, self);
+      g_task_set_source_tag (task, porthole_socket_details_set_socket);
+      g_task_set_task_data (task, g_object_ref (socket), g_object_unref);
+      g_task_run_in_thread (task, proc_info_worker);
+    }
+}
+
+PortholeSocket *
+porthole_socket_details_get_socket (PortholeSocketDetails *self)
+{
+  return self->socket;
+}
+
+void
+porthole_socket_details_set_monitor (PortholeSocketDetails *self, PortholeSocketMonitor *monitor)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_DETAILS (self));
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_func (self->monitor, on_monitor_items_changed, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor)
+    g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed), self, 0);
+}
+
+gboolean
+porthole_socket_details_can_end_process (PortholeSocketDetails *self)
+{
+  return self->can_end;
+}
+
+guint
+porthole_socket_details_get_n_clients (PortholeSocketDetails *self)
+{
+  return self->n_clients;
+}
+
+/* ---- actions ---------------------------------------------------------------------------- */
+
+static void
+toast (PortholeSocketDetails *self, const char *message)
+{
+  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
+
+  if (window)
+    porthole_window_toast (window, message);
+}
+
+static char *
+test_target (PortholeSocket *s)
+{
+  const char *endpoint = porthole_socket_get_local_endpoint (s);
+  guint port = porthole_socket_get_local_port (s);
+
+  if (!porthole_socket_is_listening (s))
+    return g_strdup (porthole_socket_get_remote_endpoint (s));
+  /* A wildcard listener is tested where this computer reaches it: loopback */
+  if (g_str_has_prefix (endpoint, "*:"))
+    return g_strdup_printf ("localhost:%u", port);
+  if (porthole_socket_is_wildcard (s))
+    return strcmp (porthole_socket_get_family (s), "ipv6") == 0 ? g_strdup_printf ("[::1]:%u", port)
+                                                                 : g_strdup_printf ("127.0.0.1:%u", port);
+  return g_strdup (endpoint);
+}
+
+static void
+on_copy_clicked (PortholeSocketDetails *self)
+{
+  const char *text;
+  g_autofree char *message = NULL;
+
+  if (self->socket == NULL)
+    return;
+  text = porthole_socket_is_listening (self->socket) ? porthole_socket_get_local_endpoint (self->socket)
+                                                     : porthole_socket_get_remote_endpoint (self->socket);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  message = g_strdup_printf (_("Copied “%s”"), text);
+  toast (self, message);
+}
+
+static void
+on_test_clicked (PortholeSocketDetails *self)
+{
+  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
+  g_autofree char *target = NULL;
+
+  if (self->socket == NULL || window == NULL)
+    return;
+  target = test_target (self->socket);
+  porthole_window_test_target (window, target);
+}
+
+AdwMessageDialog *
+porthole_socket_details_end_process (PortholeSocketDetails *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_DETAILS (self), NULL);
+  if (self->socket == NULL || !self->can_end)
+    return NULL;
+  return porthole_end_process_confirm (GTK_WIDGET (self), self->socket, self->monitor);
+}
+
+static void
+on_end_clicked (PortholeSocketDetails *self)
+{
+  porthole_socket_details_end_process (self);
+}
+
+static void
+on_close_clicked (PortholeSocketDetails *self)
+{
+  g_signal_emit (self, signals[CLOSE_REQUESTED], 0);
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+static void
+porthole_socket_details_dispose (GObject *object)
+{
+  PortholeSocketDetails *self = PORTHOLE_SOCKET_DETAILS (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->clients_idle, g_source_remove);
+  if (self->socket)
+    g_clear_signal_handler (&self->closed_handler, self->socket);
+  g_clear_object (&self->socket);
+  porthole_socket_details_set_monitor (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_SOCKET_DETAILS);
+  G_OBJECT_CLASS (porthole_socket_details_parent_class)->dispose (object);
+}
+
+static void
+porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = porthole_socket_details_dispose;
+
+  signals[CLOSE_REQUESTED] = g_signal_new ("close-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-socket-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, title_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, port_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, process_grid);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_box);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_heading);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_explain);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_list);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, test_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, end_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_end_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_close_clicked);
+}
+
+static void
+porthole_socket_details_init (PortholeSocketDetails *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

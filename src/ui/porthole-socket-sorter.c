@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole"
+#include "config.h"
+
+#include "porthole-socket-sorter.h"
+
+#include "porthole-socket.h"
+
+#include <string.h>
+
+typedef enum { KEY_ADDRESS, KEY_EXPOSURE, KEY_PROCESS, KEY_LOCAL, KEY_REMOTE } SortKey;
+
+static const char *key_names[] = { "address", "exposure", "process", "local", "remote" };
+
+struct _PortholeSocketSorter {
+  GtkSorter parent_instance;
+  SortKey   key;
+};
+
+G_DEFINE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, GTK_TYPE_SORTER)
+
+enum { PROP_0, PROP_KEY, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+static int
+cmp_int (gint64 a, gint64 b)
+{
+  return a < b ? -1 : a > b;
+}
+
+static int
+cmp_address (const PortholeSockInfo *a, const PortholeSockInfo *b, gboolean remote)
+{
+  const guint8 *x = remote ? a->remote_addr : a->local_addr;
+  const guint8 *y = remote ? b->remote_addr : b->local_addr;
+  int r;
+
+  /* "*" and 0.0.0.0/[::] first: they are the ones that matter most for exposure */
+  r = cmp_int (!porthole_address_is_any (a->family, x), !porthole_address_is_any (b->family, y));
+  if (r == 0)
+    r = cmp_int (a->family, b->family);
+  if (r == 0)
+    r = memcmp (x, y, 16);
+  return r;
+}
+
+static int
+compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
+{
+  const PortholeSockInfo *ia = porthole_socket_get_info (a);
+  const PortholeSockInfo *ib = porthole_socket_get_info (b);
+  int r = 0;
+
+  switch (key)
+    {
+    case KEY_ADDRESS:
+      return cmp_address (ia, ib, FALSE);
+    case KEY_EXPOSURE:
+      return cmp_int (porthole_socket_is_loopback (a), porthole_socket_is_loopback (b));
+    case KEY_PROCESS:
+      {
+        const char *pa = porthole_socket_get_process (a);
+        const char *pb = porthole_socket_get_process (b);
+
+        r = cmp_int (pa == NULL, pb == NULL);
+        if (r == 0 && pa && pb)
+          r = g_ascii_strcasecmp (pa, pb);
+        if (r == 0)
+          r = cmp_int (porthole_socket_get_pid (a), porthole_socket_get_pid (b));
+        if (r == 0)
+          r = cmp_int (porthole_socket_get_owner_status (a), porthole_socket_get_owner_status (b));
+        return r;
+      }
+    case KEY_LOCAL:
+      r = cmp_address (ia, ib, FALSE);
+      return r ? r : cmp_int (ia->local_port, ib->local_port);
+    case KEY_REMOTE:
+      r = cmp_address (ia, ib, TRUE);
+      return r ? r : cmp_int (ia->remote_port, ib->remote_port);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static GtkOrdering
+porthole_socket_sorter_compare (GtkSorter *sorter, gpointer item1, gpointer item2)
+{
+  int r = compare_sockets (PORTHOLE_SOCKET_SORTER (sorter)->key, item1, item2);
+
+  return r < 0 ? GTK_ORDERING_SMALLER : r > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static GtkSorterOrder
+porthole_socket_sorter_get_order (GtkSorter *sorter)
+{
+  return GTK_SORTER_ORDER_PARTIAL;
+}
+
+static void
+porthole_socket_sorter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PortholeSocketSorter *self = PORTHOLE_SOCKET_SORTER (object);
+  const char *name;
+
+  if (prop_id != PROP_KEY)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  name = g_value_get_string (value);
+  for (guint i = 0; i < G_N_ELEMENTS (key_names); i++)
+    if (g_strcmp0 (name, key_names[i]) == 0)
+      {
+        self->key = i;
+        gtk_sorter_changed (GTK_SORTER (self), GTK_SORTER_CHANGE_DIFFERENT);
+        return;
+      }
+  g_warning ("unknown socket sort key “%s”", name);
+}
+
+static void
+porthole_socket_sorter_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  if (prop_id == PROP_KEY)
+    g_value_set_string (value, key_names[PORTHOLE_SOCKET_SORTER (object)->key]);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+porthole_socket_sorter_class_init (PortholeSocketSorterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkSorterClass *sorter_class = GTK_SORTER_CLASS (klass);
+
+  object_class->get_property = porthole_socket_sorter_get_property;
+  object_class->set_property = porthole_socket_sorter_set_property;
+  sorter_class->compare = porthole_socket_sorter_compare;
+  sorter_class->get_order = porthole_socket_sorter_get_order;
+
+  properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, "address",
+                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+porthole_socket_sorter_init (PortholeSocketSorter *self)
+{
+}
+
+GtkSorter *
+porthole_socket_sorter_new (const char *key)
+{
+  return g_object_new (PORTHOLE_TYPE_SOCKET_SORTER, "key", key, NULL);
+}

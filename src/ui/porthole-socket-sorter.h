@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define PORTHOLE_TYPE_SOCKET_SORTER (porthole_socket_sorter_get_type ())
+G_DECLARE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, PORTHOLE, SOCKET_SORTER, GtkSorter)
+
+/* Orders PortholeSocket items where a plain string or number sorter would be wrong, chosen by
+ * the "key" property (declared in .ui):
+ *   "address"  local address by family and bytes (10.0.0.2 before 127.0.0.1), wildcards first
+ *   "exposure" network-facing sockets first, then those for this computer only
+ *   "process"  by name, then pid; sockets without a known process last
+ *   "local"    local address, then local port
+ *   "remote"   remote address, then remote port */
+GtkSorter *porthole_socket_sorter_new (const char *key);
+
+G_END_DECLS
