@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "porthole-socket-monitor.h"
+
+G_BEGIN_DECLS
+
+/* The live example of one Learn section, computed from this computer's sockets and settings.
+ * Plain text: process names come escaped from the model, other text is escaped here. */
+typedef struct {
+  char     *example;      /* a sentence or two */
+  char     *detail;       /* lines for a monospace block, or NULL */
+  gboolean  offer_test;   /* no data to show: point the user to the Test tab */
+} PortholeLearnExample;
+
+void porthole_learn_example_clear (PortholeLearnExample *ex);
+
+/* This computer's addresses (getifaddrs) and a listener as an address:port example */
+void porthole_learn_example_addresses (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+/* This system's privileged and ephemeral ports, and the open ports per IANA range */
+void porthole_learn_example_ranges (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+/* A client connection and the ephemeral port the kernel gave it */
+void porthole_learn_example_ephemeral (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+/* The listener serving the most connections, with each one's 4-tuple */
+void porthole_learn_example_tuple (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+/* Ports in use per protocol, the busiest destination, the open-files limit */
+void porthole_learn_example_limits (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+
+G_END_DECLS

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole"
+#include "config.h"
+
+#include "porthole-port-lookup.h"
+#include "porthole-port-info.h"
+#include "porthole-window.h"
+
+#include <glib/gi18n.h>
+
+struct _PortholePortLookup {
+  AdwPreferencesGroup    parent_instance;
+
+  AdwEntryRow           *entry;
+  AdwActionRow          *range_row;
+  AdwActionRow          *privileged_row;
+  AdwActionRow          *ephemeral_row;
+  AdwActionRow          *services_row;
+  AdwActionRow          *listening_row;
+  GtkButton             *show_button;
+  GtkLabel              *error_label;
+
+  PortholeSocketMonitor *monitor;
+  int                    port;        /* -1: nothing looked up */
+  char                  *protocol;    /* of the listener found, for the Listening tab */
+};
+
+G_DEFINE_FINAL_TYPE (PortholePortLookup, porthole_port_lookup_widget, ADW_TYPE_PREFERENCES_GROUP)
+
+static void
+set_row (AdwActionRow *row, const char *title, const char *subtitle)
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (row, subtitle ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
+}
+
+static void
+show_answer (PortholePortLookup *self, gboolean visible)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->range_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->privileged_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->ephemeral_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->services_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->listening_row), visible);
+}
+
+static void
+fill_listening (PortholePortLookup *self, guint port)
+{
+  PortholeSocket *tcp = self->monitor ? porthole_socket_monitor_find_listener (self->monitor, port, "tcp") : NULL;
+  PortholeSocket *udp = self->monitor ? porthole_socket_monitor_find_listener (self->monitor, port, "udp") : NULL;
+  PortholeSocket *s = tcp ? tcp : udp;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_clear_pointer (&self->protocol, g_free);
+  if (s == NULL)
+    {
+      title = g_strdup_printf (_("Nothing listens on port %u here right now"), port);
+      set_row (self->listening_row, title, self->monitor ? NULL : _("The socket tables have not been read yet."));
+      gtk_widget_set_visible (GTK_WIDGET (self->show_button), FALSE);
+      return;
+    }
+  self->protocol = g_strdup (porthole_socket_get_protocol (s));
+  title = g_strdup_printf (tcp && udp ? _("Listening here now, on TCP and UDP") : _("Listening here now"));
+  if (porthole_socket_get_process (s))
+    /* Translators: "sshd (pid 812) on 0.0.0.0:22, tcp" */
+    subtitle = g_strdup_printf (_("%s (pid %d) on %s, %s"), porthole_socket_get_process (s),
+                                porthole_socket_get_pid (s), porthole_socket_get_local_endpoint (s),
+                                porthole_socket_get_protocol (s));
+  else
+    subtitle = g_strdup_printf (_("A program of user %s on %s, %s"), porthole_socket_get_user (s),
+                                porthole_socket_get_local_endpoint (s), porthole_socket_get_protocol (s));
+  set_row (self->listening_row, title, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->show_button), TRUE);
+}
+
+static void
+fill_answer (PortholePortLookup *self, guint port)
+{
+  PortholeSysctl live;
+  const PortholeSysctl *sysctl = self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor) : NULL;
+  g_autoptr(PortholePortInfo) info = NULL;
+  g_autofree char *range = NULL;
+  g_autofree char *priv_title = NULL;
+  g_autofree char *priv_sub = NULL;
+  g_autofree char *eph_title = NULL;
+  g_autofree char *eph_sub = NULL;
+  g_autoptr(GString) services = g_string_new (NULL);
+
+  if (sysctl == NULL)
+    {
+      porthole_sysctl_read (NULL, &live);
+      sysctl = &live;
+    }
+  info = porthole_port_info_new (port, sysctl, porthole_services_get_default ());
+
+  /* Translators: "Port 5432: registered (1024–49151)" */
+  range = g_strdup_printf (_("Port %u: %s (%u–%u)"), port, porthole_port_range_title (info->range),
+                           info->range_start, info->range_end);
+  set_row (self->range_row, range, porthole_port_range_purpose (info->range));
+
+  if (port == 0)
+    {
+      priv_title = g_strdup (_("Not a port to connect to"));
+      priv_sub = g_strdup (_("Binding port 0 asks the kernel to pick a free port instead."));
+    }
+  else
+    {
+      priv_title = g_strdup (info->privileged ? _("Privileged here") : _("Not privileged here"));
+      priv_sub = g_strdup_printf (info->privileged
+                                  ? _("Only root or a program with CAP_NET_BIND_SERVICE may bind it: this system "
+                                      "protects ports below %u (net.ipv4.ip_unprivileged_port_start).")
+                                  : _("Any program may bind it: this system protects only ports below %u "
+                                      "(net.ipv4.ip_unprivileged_port_start)."),
+                                  info->unprivileged_start);
+    }
+  set_row (self->privileged_row, priv_title, priv_sub);
+
+  eph_title = g_strdup (info->in_ephemeral_range ? _("Inside the ephemeral range here")
+                                                 : _("Outside the ephemeral range here"));
+  eph_sub = g_strdup_printf (info->in_ephemeral_range
+                             ? _("The kernel may give it to a program that connects out, as its temporary "
+                                 "local port (%u–%u, net.ipv4.ip_local_port_range).")
+                             : _("The kernel gives programs that connect out ports from %u–%u "
+                                 "(net.ipv4.ip_local_port_range), never this one."),
+                             info->ephemeral_start, info->ephemeral_end);
+  set_row (self->ephemeral_row, eph_title, eph_sub);
+
+  for (guint i = 0; i < info->services->len; i++)
+    {
+      const PortholePortService *s = g_ptr_array_index (info->services, i);
+
+      if (services->len)
+        g_string_append_c (services, '\n');
+      if (s->description)
+        /* Translators: a service from /etc/services and what it is for */
+        g_string_append_printf (services, _("%s/%s: %s"), s->name, s->protocol, s->description);
+      else
+        g_string_append_printf (services, "%s/%s", s->name, s->protocol);
+    }
+  set_row (self->services_row, info->services->len ? _("Known services") : _("No known service"),
+           info->services->len ? services->str : _("Neither /etc/services nor Porthole’s own list names a service for it."));
+
+  fill_listening (self, port);
+}
+
+static void
+update (PortholePortLookup *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  guint16 port = 0;
+
+  if (text[0] == '\0')
+    {
+      self->port = -1;
+      show_answer (self, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+      return;
+    }
+  if (!porthole_port_lookup (text, porthole_services_get_default (), &port, &error))
+    {
+      self->port = -1;
+      show_answer (self, FALSE);
+      /* A plain label: the message quotes what was typed, escaped, never as markup */
+      gtk_label_set_text (self->error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
+      return;
+    }
+  self->port = port;
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+  fill_answer (self, port);
+}
+
+static void
+on_entry_changed (PortholePortLookup *self)
+{
+  update (self);
+}
+
+static void
+on_show_clicked (PortholePortLookup *self)
+{
+  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
+
+  if (window != NULL && self->port >= 0)
+    porthole_window_show_listener (window, (guint) self->port, self->protocol);
+}
+
+static void
+on_monitor_changed (PortholePortLookup *self)
+{
+  /* Whether something listens changes live; the rest only with the sysctl */
+  if (self->port >= 0)
+    fill_answer (self, (guint) self->port);
+}
+
+void
+porthole_port_lookup_widget_set_monitor (PortholePortLookup *self, PortholeSocketMonitor *monitor)
+{
+  g_return_if_fail (PORTHOLE_IS_PORT_LOOKUP (self));
+
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor)
+    {
+      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "notify::sysctl", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
+void
+porthole_port_lookup_widget_set_text (PortholePortLookup *self, const char *text)
+{
+  g_return_if_fail (PORTHOLE_IS_PORT_LOOKUP (self));
+  /* "changed" runs the lookup; run it ourselves when the text is already there */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->entry)), text) == 0)
+    update (self);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+}
+
+const char *
+porthole_port_lookup_widget_get_error (PortholePortLookup *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+  return gtk_label_get_text (self->error_label);
+}
+
+char *
+porthole_port_lookup_widget_dump (PortholePortLookup *self)
+{
+  AdwActionRow *rows[] = { self->range_row, self->privileged_row, self->ephemeral_row,
+                           self->services_row, self->listening_row };
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (rows[i])))
+      g_string_append_printf (s, "%s\n%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[i])),
+                              adw_action_row_get_subtitle (rows[i]));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->show_button)))
+    g_string_append_printf (s, "[%s]\n", gtk_button_get_label (self->show_button));
+  return g_string_free (s, FALSE);
+}
+
+static void
+porthole_port_lookup_widget_dispose (GObject *object)
+{
+  PortholePortLookup *self = PORTHOLE_PORT_LOOKUP (object);
+
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->protocol, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_PORT_LOOKUP);
+  G_OBJECT_CLASS (porthole_port_lookup_widget_parent_class)->dispose (object);
+}
+
+static void
+porthole_port_lookup_widget_class_init (PortholePortLookupClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = porthole_port_lookup_widget_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-port-lookup.ui");
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, entry);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, range_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, privileged_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, ephemeral_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, services_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, listening_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, show_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_clicked);
+}
+
+static void
+porthole_port_lookup_widget_init (PortholePortLookup *self)
+{
+  self->port = -1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
