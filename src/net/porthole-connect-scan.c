@@ -288,7 +288,13 @@ worker_main (gpointer data)
 
           if (batch_pos == batch_end)
             {
-              gint pos = g_atomic_int_add (&shared->cursor, BATCH);
+              gint pos;
+
+              /* On loopback the answers come inline and this loop may never wait: look for a
+               * cancellation at each batch, not only around epoll_wait() */
+              if (g_cancellable_is_cancelled (shared->cancellable))
+                break;
+              pos = g_atomic_int_add (&shared->cursor, BATCH);
 
               if ((guint) pos >= shared->n_ports)
                 {
