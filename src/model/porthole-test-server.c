@@ -355,7 +355,9 @@ porthole_test_server_connect_clients_finish (PortholeTestServer  *self,
 PortholeTestServer *
 porthole_test_server_new (const char *address, guint port)
 {
-  return g_object_new (PORTHOLE_TYPE_TEST_SERVER, "address", address, "port", port, NULL);
+  /* A NULL address ends the property list: the default, loopback, stays */
+  return g_object_new (PORTHOLE_TYPE_TEST_SERVER, "port", port,
+                       address != NULL ? "address" : NULL, address, NULL);
 }
 
 void

@@ -31,6 +31,7 @@ G_DECLARE_FINAL_TYPE (PortholeTestServer, porthole_test_server, PORTHOLE, TEST_S
  * porthole_test_server_stop() and dispose close the listener and every connection, both the
  * accepted ones and the outgoing ones, and empty "clients" (emitting client-disconnected). */
 
+/* @address NULL means the default, 127.0.0.1 */
 PortholeTestServer *porthole_test_server_new (const char *address, guint port);
 
 void                porthole_test_server_set_address (PortholeTestServer *self, const char *address);
