@@ -21,6 +21,9 @@ struct _PortholePortLine {
 const PortholeSysctl *porthole_port_line_get_sysctl (PortholePortLine *self, PortholeSysctl *storage);
 char *porthole_port_line_describe_port (PortholePortLine *self, guint port, gboolean with_state);
 int   porthole_port_tick_compare_port (const void *a, const void *b);
+/* Moves the selection to the next (@step 1) or previous (-1) open port, as Right and Left do;
+ * FALSE when no port is open */
+gboolean porthole_port_line_step (PortholePortLine *self, int step);
 
 /* porthole-port-line-draw.c: geometry and drawing */
 void porthole_port_line_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);

@@ -277,8 +277,7 @@ step_tick (PortholePortLine *self, int step)
   guint n;
   const PortholePortTick *ticks = porthole_port_line_get_ticks (self, &n);
 
-  if (n == 0)
-    return -1;
+  g_assert (n > 0);
   if (step > 0)
     {
       for (guint i = 0; i < n; i++)
@@ -290,6 +289,18 @@ step_tick (PortholePortLine *self, int step)
     if (self->selected < 0 || (int) ticks[i - 1].port < self->selected)
       return ticks[i - 1].port;
   return ticks[n - 1].port;
+}
+
+gboolean
+porthole_port_line_step (PortholePortLine *self, int step)
+{
+  guint n;
+
+  porthole_port_line_get_ticks (self, &n);
+  if (n == 0)
+    return FALSE;
+  porthole_port_line_set_selected_port (self, step_tick (self, step));
+  return TRUE;
 }
 
 static gboolean
@@ -310,9 +321,7 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
 
         if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
           step = -step;
-        if (n > 0)
-          porthole_port_line_set_selected_port (self, step_tick (self, step));
-        return n > 0;
+        return porthole_port_line_step (self, step);
       }
     case GDK_KEY_Home:
     case GDK_KEY_End:
