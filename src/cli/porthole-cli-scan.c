@@ -111,10 +111,12 @@ print_text (PortholeScan *scan)
 }
 
 static int
-refuse_unconfirmed (void)
+refuse_unconfirmed (const char *host)
 {
-  return porthole_cli_bad_input (_("only scan hosts you are authorised to test; pass --yes to "
-                                   "confirm"));
+  g_autofree char *q = porthole_quote_short (host, strlen (host));
+
+  return porthole_cli_bad_input (_("%s is not this machine: only scan hosts you are authorised "
+                                   "to test; pass --yes to confirm"), q);
 }
 
 int
@@ -153,8 +155,8 @@ porthole_cli_scan (int argc, char **argv)
       return porthole_cli_bad_input (_("scan: unexpected argument “%s”"), extra);
     }
   if (concurrency < 1 || (guint) concurrency > max)
-    return porthole_cli_bad_input (_("--concurrency: %d is not between 1 and %u (the open-files "
-                                     "limit)"), concurrency, max);
+    return porthole_cli_bad_input (_("--concurrency: %d is not between 1 and %u"), concurrency,
+                                   max);
   if (timeout < 1 || timeout > MAX_TIMEOUT_MS)
     return porthole_cli_bad_input (_("--timeout: %d is not between 1 and %d milliseconds"),
                                    timeout, MAX_TIMEOUT_MS);
@@ -169,7 +171,7 @@ porthole_cli_scan (int argc, char **argv)
       g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host->host);
 
       if (!g_inet_address_get_is_loopback (address))
-        return refuse_unconfirmed ();
+        return refuse_unconfirmed (host->host);
     }
 
   scan = porthole_scan_new (argv[1], argv[2]);
@@ -195,7 +197,7 @@ porthole_cli_scan (int argc, char **argv)
       g_autoptr(GError) failure = wait.error;
 
       if (g_error_matches (failure, PORTHOLE_SCAN_ERROR, PORTHOLE_SCAN_ERROR_NOT_CONFIRMED))
-        return refuse_unconfirmed ();
+        return refuse_unconfirmed (host->host);
       g_strdelimit (failure->message, "\r\n", ' ');
       fprintf (stderr, "porthole-cli: %s\n", failure->message);
       return PORTHOLE_CLI_NEGATIVE;
