@@ -210,6 +210,29 @@ START_TEST (test_dispose_while_connecting)
 }
 END_TEST
 
+/* A port scanner connects and resets before the server accepts: no row, no crash */
+START_TEST (test_reset_before_accept)
+{
+  g_autoptr(PortholeTestServer) server = porthole_test_server_new (NULL, 0);
+  struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+  guint16 local_port;
+  int fd;
+
+  ck_assert (porthole_test_server_start (server, NULL));
+  /* The main loop does not run here, so the server cannot accept before the reset */
+  fd = raw_client ("127.0.0.1", porthole_test_server_get_port (server), &local_port);
+  setsockopt (fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  close (fd);
+  porthole_test_spin (100);
+  ck_assert_uint_eq (porthole_test_server_get_n_clients (server), 0);
+
+  fd = raw_client ("127.0.0.1", porthole_test_server_get_port (server), &local_port);
+  ck_assert (n_clients_is (server, 1, 5000));
+  close (fd);
+  ck_assert (n_clients_is (server, 0, 5000));
+}
+END_TEST
+
 START_TEST (test_bad_input)
 {
   g_autoptr(PortholeTestServer) server = porthole_test_server_new ("999.1.1.1", 0);
@@ -248,6 +271,7 @@ test_server_suite (void)
   tcase_add_test (tc, test_five_clients);
   tcase_add_test (tc, test_stop_with_clients);
   tcase_add_test (tc, test_dispose_while_connecting);
+  tcase_add_test (tc, test_reset_before_accept);
   tcase_add_test (tc, test_bad_input);
   suite_add_tcase (s, tc);
   return s;

@@ -49,6 +49,12 @@ porthole_test_client_new (GSocketConnection *connection)
   split_address (local, &self->local_address, &self->local_port);
   split_address (remote, &self->remote_address, &self->remote_port);
   self->connected = g_date_time_new_now_local ();
+  if (self->local_address == NULL || self->remote_address == NULL)
+    {
+      /* Reset before it was accepted (a port scanner does that): no 4-tuple left to show */
+      g_object_unref (self);
+      return NULL;
+    }
   return self;
 }
 

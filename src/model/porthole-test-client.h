@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (PortholeTestClient, porthole_test_client, PORTHOLE, TEST_C
  *   "remote-port"     guint      the client's (usually ephemeral) port: different for each
  *   "connected"       GDateTime* when the server accepted it */
 
+/* NULL when the connection has no peer any more (reset before it was accepted) */
 PortholeTestClient *porthole_test_client_new (GSocketConnection *connection);
 
 const char *porthole_test_client_get_local_address (PortholeTestClient *self);

@@ -127,11 +127,18 @@ on_incoming (GSocketService    *service,
              gpointer           data)
 {
   PortholeTestServer *self = data;
-  Accepted *accepted = g_new0 (Accepted, 1);
+  PortholeTestClient *item = porthole_test_client_new (connection);
+  Accepted *accepted;
 
+  if (item == NULL)
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+  accepted = g_new0 (Accepted, 1);
   accepted->server = self;
   accepted->connection = g_object_ref (connection);
-  accepted->item = porthole_test_client_new (connection);
+  accepted->item = item;
   accepted->cancellable = g_cancellable_new ();
   g_ptr_array_add (self->accepted, accepted);
   g_list_store_append (self->clients, accepted->item);
