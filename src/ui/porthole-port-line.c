@@ -88,7 +88,8 @@ porthole_port_line_find_tick (PortholePortLine *self, guint port)
   const PortholePortTick *ticks = porthole_port_line_get_ticks (self, &n);
   PortholePortTick key = { .port = (guint16) port };
 
-  if (port > 65535)
+  /* bsearch() may not be given a NULL array, even an empty one (UBSan) */
+  if (port > 65535 || n == 0)
     return NULL;
   return bsearch (&key, ticks, n, sizeof *ticks, porthole_port_tick_compare_port);
 }
