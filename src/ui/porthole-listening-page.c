@@ -61,6 +61,8 @@ on_search (GtkWidget *widget, const char *action, GVariant *param)
 static void
 porthole_listening_page_dispose (GObject *object)
 {
+  /* The view is AdwBin's child: let AdwBin drop it first, or it would unparent it twice */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), PORTHOLE_TYPE_LISTENING_PAGE);
   G_OBJECT_CLASS (porthole_listening_page_parent_class)->dispose (object);
 }

@@ -141,21 +141,126 @@ porthole_socket_owner_text (PortholeSocket *s)
   return g_strdup (porthole_socket_owner_reason (s));
 }
 
+/* ---- which ports have a listener ------------------------------------------------------- */
+
+/* "protocol/port" -> number of live listeners, kept from the monitor's signals so a cell can
+ * tell the server side of a connection (its port has a listener) from the client side. */
+static GHashTable            *listeners;
+static PortholeSocketMonitor *tracked;
+
+static gpointer
+listener_key (PortholeSocket *s, gboolean remote)
+{
+  guint port = remote ? porthole_socket_get_remote_port (s) : porthole_socket_get_local_port (s);
+
+  return GUINT_TO_POINTER ((strcmp (porthole_socket_get_protocol (s), "udp") == 0 ? 0x10000u : 0u) | port);
+}
+
+static void
+count_listener (PortholeSocket *s, int delta)
+{
+  gpointer key = listener_key (s, FALSE);
+  int n = GPOINTER_TO_INT (g_hash_table_lookup (listeners, key)) + delta;
+
+  if (n > 0)
+    g_hash_table_insert (listeners, key, GINT_TO_POINTER (n));
+  else
+    g_hash_table_remove (listeners, key);
+}
+
+static void
+on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *s, gpointer data)
+{
+  if (porthole_socket_is_listening (s))
+    count_listener (s, +1);
+}
+
+static void
+on_socket_closed (PortholeSocketMonitor *monitor, PortholeSocket *s, gpointer data)
+{
+  if (porthole_socket_is_listening (s))
+    count_listener (s, -1);
+}
+
+static void
+recount_listeners (PortholeSocketMonitor *monitor)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
+
+  g_hash_table_remove_all (listeners);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PortholeSocket) s = g_list_model_get_item (G_LIST_MODEL (monitor), i);
+
+      if (porthole_socket_is_listening (s) && !porthole_socket_get_closed (s))
+        count_listener (s, +1);
+    }
+}
+
+static void
+on_loaded (PortholeSocketMonitor *monitor, GParamSpec *pspec, gpointer data)
+{
+  /* The first snapshot comes without socket-opened signals */
+  recount_listeners (monitor);
+}
+
+void
+porthole_socket_cell_track_monitor (PortholeSocketMonitor *monitor)
+{
+  if (listeners == NULL)
+    listeners = g_hash_table_new (NULL, NULL);
+  if (tracked == monitor)
+    return;
+  if (tracked)
+    {
+      g_signal_handlers_disconnect_by_func (tracked, on_socket_opened, NULL);
+      g_signal_handlers_disconnect_by_func (tracked, on_socket_closed, NULL);
+      g_signal_handlers_disconnect_by_func (tracked, on_loaded, NULL);
+      g_object_remove_weak_pointer (G_OBJECT (tracked), (gpointer *) &tracked);
+    }
+  tracked = monitor;
+  g_hash_table_remove_all (listeners);
+  if (monitor == NULL)
+    return;
+  g_object_add_weak_pointer (G_OBJECT (monitor), (gpointer *) &tracked);
+  g_signal_connect (monitor, "socket-opened", G_CALLBACK (on_socket_opened), NULL);
+  g_signal_connect (monitor, "socket-closed", G_CALLBACK (on_socket_closed), NULL);
+  g_signal_connect (monitor, "notify::loaded", G_CALLBACK (on_loaded), NULL);
+  recount_listeners (monitor);
+}
+
+static gboolean
+has_listener (PortholeSocket *s, gboolean remote)
+{
+  return listeners && g_hash_table_contains (listeners, listener_key (s, remote));
+}
+
 gboolean
 porthole_socket_local_is_ephemeral (PortholeSocket *s, const PortholeSysctl *sysctl)
 {
-  return !porthole_socket_is_listening (s) &&
+  /* A port something listens on is the server side, whatever range it is in */
+  return !porthole_socket_is_listening (s) && !has_listener (s, FALSE) &&
          porthole_port_is_ephemeral (sysctl, porthole_socket_get_local_port (s));
 }
 
 gboolean
 porthole_socket_remote_is_ephemeral (PortholeSocket *s, const PortholeSysctl *sysctl)
 {
+  const PortholeSockInfo *info = porthole_socket_get_info (s);
   guint port = porthole_socket_get_remote_port (s);
 
-  /* The peer's own range is unknown: ours, or the IANA dynamic range most systems use */
-  return !porthole_socket_is_listening (s) && port != 0 &&
-         (porthole_port_is_ephemeral (sysctl, port) || porthole_port_range (port) == PORTHOLE_RANGE_DYNAMIC);
+  if (porthole_socket_is_listening (s) || port == 0)
+    return FALSE;
+  /* Our side is a server's port: the peer is the client */
+  if (has_listener (s, FALSE))
+    return TRUE;
+  /* Our side is the client: the peer is the server */
+  if (porthole_socket_local_is_ephemeral (s, sysctl))
+    return FALSE;
+  if (porthole_address_is_loopback (info->family, info->remote_addr) && has_listener (s, TRUE))
+    return FALSE;
+  /* Neither side says: the peer's range is unknown, so ours or the IANA dynamic range */
+  return porthole_port_is_ephemeral (sysctl, port) || porthole_port_range (port) == PORTHOLE_RANGE_DYNAMIC;
 }
 
 /* ---- the widget ------------------------------------------------------------------------- */

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "porthole-socket.h"
+#include "porthole-socket-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +42,8 @@ char           *porthole_socket_cell_get_text (PortholeSocketCell *self);
 void porthole_socket_cell_set_highlight_new (gboolean highlight);
 void porthole_socket_cell_set_sysctl (const PortholeSysctl *sysctl);
 const PortholeSysctl *porthole_socket_cell_get_sysctl (void);
+/* Follows @monitor's listeners, so the server side of a connection is never marked ephemeral */
+void porthole_socket_cell_track_monitor (PortholeSocketMonitor *monitor);
 
 /* Binds the template callbacks the pages' GtkSignalListItemFactory objects name:
  * "setup_<kind>_cell" (one per kind: setup_protocol_cell, setup_port_cell, ...),

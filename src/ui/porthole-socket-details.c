@@ -112,6 +112,7 @@ add_row (PortholeSocketDetails *self, int row, const char *key, const char *valu
   gtk_widget_add_css_class (k, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (v), 0);
   gtk_label_set_wrap (GTK_LABEL (v), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (v), 24);
   gtk_label_set_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (v), TRUE);
   gtk_widget_set_hexpand (v, TRUE);
@@ -252,6 +253,7 @@ update_clients (PortholeSocketDetails *self)
   gtk_widget_set_visible (self->clients_box, TRUE);
   heading = g_strdup_printf (ngettext ("%u Connection", "%u Connections", clients->len), clients->len);
   gtk_label_set_text (self->clients_heading, heading);
+  gtk_widget_set_visible (GTK_WIDGET (self->clients_list), clients->len > 0);
   gtk_label_set_text (self->clients_explain,
                       clients->len == 0 ? _("Nobody is connected right now.")
                                         : _("One port serves many clients: each connection is told apart by the client’s address and port."));

@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-typedef enum { KEY_ADDRESS, KEY_EXPOSURE, KEY_PROCESS, KEY_LOCAL, KEY_REMOTE } SortKey;
+typedef enum { KEY_ADDRESS, KEY_EXPOSURE, KEY_PROCESS, KEY_LOCAL, KEY_REMOTE, KEY_SERVICE } SortKey;
 
-static const char *key_names[] = { "address", "exposure", "process", "local", "remote" };
+static const char *key_names[] = { "address", "exposure", "process", "local", "remote", "service" };
 
 struct _PortholeSocketSorter {
   GtkSorter parent_instance;
@@ -45,6 +45,15 @@ cmp_address (const PortholeSockInfo *a, const PortholeSockInfo *b, gboolean remo
   return r;
 }
 
+/* Unknown (NULL) last, like an empty cell at the bottom of a spreadsheet */
+static int
+cmp_nullable (const char *a, const char *b)
+{
+  int r = cmp_int (a == NULL, b == NULL);
+
+  return r == 0 && a && b ? g_ascii_strcasecmp (a, b) : r;
+}
+
 static int
 compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
 {
@@ -63,15 +72,15 @@ compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
         const char *pa = porthole_socket_get_process (a);
         const char *pb = porthole_socket_get_process (b);
 
-        r = cmp_int (pa == NULL, pb == NULL);
-        if (r == 0 && pa && pb)
-          r = g_ascii_strcasecmp (pa, pb);
+        r = cmp_nullable (pa, pb);
         if (r == 0)
           r = cmp_int (porthole_socket_get_pid (a), porthole_socket_get_pid (b));
         if (r == 0)
           r = cmp_int (porthole_socket_get_owner_status (a), porthole_socket_get_owner_status (b));
         return r;
       }
+    case KEY_SERVICE:
+      return cmp_nullable (porthole_socket_get_service (a), porthole_socket_get_service (b));
     case KEY_LOCAL:
       r = cmp_address (ia, ib, FALSE);
       return r ? r : cmp_int (ia->local_port, ib->local_port);

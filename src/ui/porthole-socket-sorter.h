@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, PORTHOLE, SO
  *   "exposure" network-facing sockets first, then those for this computer only
  *   "process"  by name, then pid; sockets without a known process last
  *   "local"    local address, then local port
- *   "remote"   remote address, then remote port */
+ *   "remote"   remote address, then remote port
+ *   "service"  by service name, sockets without one last */
 GtkSorter *porthole_socket_sorter_new (const char *key);
 
 G_END_DECLS

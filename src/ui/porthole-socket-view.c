@@ -426,14 +426,28 @@ on_fold_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* AdwBin lays out through a layout manager, which bypasses the size_allocate vfunc: this one
+ * does what GtkBinLayout does and notices when the width crosses FOLD_WIDTH. */
 static void
-porthole_socket_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+layout_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+layout_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   PortholeSocketView *self = PORTHOLE_SOCKET_VIEW (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
   gboolean fold = width < FOLD_WIDTH;
   gboolean folded = adw_flap_get_fold_policy (self->flap) == ADW_FLAP_FOLD_POLICY_ALWAYS;
 
-  GTK_WIDGET_CLASS (porthole_socket_view_parent_class)->size_allocate (widget, width, height, baseline);
+  if (child && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
   /* Changing the flap during allocation would resize it again: do it right after */
   if (fold != folded && self->fold_idle == 0)
     self->fold_idle = g_idle_add (on_fold_idle, self);
@@ -459,6 +473,7 @@ porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonito
       g_signal_connect_object (monitor, "notify::hidden-owners", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::sysctl", G_CALLBACK (on_monitor_notify), self, 0);
       porthole_socket_cell_set_sysctl (porthole_socket_monitor_get_sysctl (monitor));
+      porthole_socket_cell_track_monitor (monitor);
     }
   update_banner (self);
   update_state (self);
@@ -572,7 +587,6 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
   object_class->dispose = porthole_socket_view_dispose;
   object_class->get_property = porthole_socket_view_get_property;
   object_class->set_property = porthole_socket_view_set_property;
-  widget_class->size_allocate = porthole_socket_view_size_allocate;
 
   properties[PROP_MODE] = g_param_spec_string ("mode", NULL, NULL, "listening",
                                                G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
@@ -630,6 +644,7 @@ porthole_socket_view_init (PortholeSocketView *self)
   GtkToggleButton *buttons[4];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), gtk_custom_layout_new (NULL, layout_measure, layout_allocate));
   load_css ();
 
   self->cancellable = g_cancellable_new ();
