@@ -181,11 +181,6 @@ porthole_socket_new (const PortholeSockInfo    *info,
   self->process = owner ? g_strdup (owner->process) : NULL;
   self->owner_status = owner ? owner->status : PORTHOLE_OWNER_GONE;
   self->first_seen = first_seen;
-  self->key = g_strdup_printf ("%s/%s/%s/%s/%s/%" G_GUINT64_FORMAT,
-                               porthole_socket_get_protocol (self),
-                               porthole_socket_get_family (self),
-                               porthole_socket_get_state (self),
-                               self->local_endpoint, self->remote_endpoint, info->inode);
   return self;
 }
 
@@ -268,7 +263,18 @@ gboolean porthole_socket_is_listening (PortholeSocket *self) { return porthole_s
 gboolean porthole_socket_get_closed (PortholeSocket *self) { return self->closed_at != 0; }
 gint64 porthole_socket_get_first_seen (PortholeSocket *self) { return self->first_seen; }
 gint64 porthole_socket_get_closed_at (PortholeSocket *self) { return self->closed_at; }
-const char *porthole_socket_get_key (PortholeSocket *self) { return self->key; }
+/* Built on first use: most sockets never need it, and 30,000 of them at start-up would */
+const char *
+porthole_socket_get_key (PortholeSocket *self)
+{
+  if (self->key == NULL)
+    self->key = g_strdup_printf ("%s/%s/%s/%s/%s/%" G_GUINT64_FORMAT,
+                                 porthole_socket_get_protocol (self),
+                                 porthole_socket_get_family (self),
+                                 porthole_socket_get_state (self),
+                                 self->local_endpoint, self->remote_endpoint, self->info.inode);
+  return self->key;
+}
 
 gboolean
 porthole_socket_is_loopback (PortholeSocket *self)

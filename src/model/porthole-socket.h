@@ -50,7 +50,7 @@ gboolean    porthole_socket_get_closed (PortholeSocket *self);
 /* g_get_monotonic_time() when the monitor first saw it; 0 for sockets already there at start */
 gint64      porthole_socket_get_first_seen (PortholeSocket *self);
 gint64      porthole_socket_get_closed_at (PortholeSocket *self);
-/* A stable text key (protocol, family, state, endpoints, inode) */
+/* A stable text key (protocol, family, state, endpoints, inode); main thread only */
 const char *porthole_socket_get_key (PortholeSocket *self);
 
 G_END_DECLS

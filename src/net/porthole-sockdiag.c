@@ -48,10 +48,11 @@ errno_from_netlink (int err)
   return err < 0 ? -err : err;
 }
 
-/* Walks the rtattr list after the fixed message. Nothing in it is needed for a row today,
- * but a list that does not add up means the message cannot be trusted. */
+/* Walks the rtattr list after the fixed message. Only INET_DIAG_SKV6ONLY is read (it tells a
+ * dual-stack [::] listener, which also takes IPv4, from a v6-only one); a list that does not add
+ * up means the message cannot be trusted. */
 static gboolean
-check_attributes (const guint8 *p, gsize len, GError **error)
+check_attributes (const guint8 *p, gsize len, guint8 *flags, GError **error)
 {
   guint index = 0;
 
@@ -73,6 +74,12 @@ check_attributes (const guint8 *p, gsize len, GError **error)
                        "sock_diag attribute %u (type %u) has bad length %u (%" G_GSIZE_FORMAT
                        " bytes left)", index, rta.rta_type, rta.rta_len, len);
           return FALSE;
+        }
+      if (rta.rta_type == INET_DIAG_SKV6ONLY && rta.rta_len >= RTA_LENGTH (1))
+        {
+          *flags |= PORTHOLE_SOCKINFO_V6ONLY_KNOWN;
+          if (p[RTA_LENGTH (0)] != 0)
+            *flags |= PORTHOLE_SOCKINFO_V6ONLY;
         }
       step = MIN ((gsize) RTA_ALIGN (rta.rta_len), len);
       p += step;
@@ -102,12 +109,12 @@ parse_diag_msg (const guint8     *payload,
       return FALSE;
     }
   memcpy (&msg, payload, sizeof msg);
-  if (len > fixed && !check_attributes (payload + fixed, len - fixed, error))
+  memset (info, 0, sizeof *info);
+  if (len > fixed && !check_attributes (payload + fixed, len - fixed, &info->flags, error))
     return FALSE;
   if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6)
     return TRUE;
 
-  memset (info, 0, sizeof *info);
   info->protocol = protocol;
   info->family = msg.idiag_family;
   info->state = msg.idiag_state;
