@@ -2,6 +2,7 @@
 #pragma once
 
 #include "porthole-probe.h"
+#include "porthole-target.h"
 
 G_BEGIN_DECLS
 
@@ -67,6 +68,54 @@ enum {
   PORTHOLE_PROBE_PROP_ERROR_MESSAGE,
   PORTHOLE_PROBE_N_PROPS
 };
+
+/* The run in flight (porthole-probe-run.c; TLS in porthole-probe-tls.c, UDP in
+ * porthole-probe-udp.c). Every function taking a GTask takes over the caller's reference. */
+#include "porthole-target.h"
+
+/* The asynchronous life of one probe run: lookup, one attempt per address (TCP connect or one
+ * UDP datagram), then for an open TCP port the TLS handshake and the banner. Each step has its
+ * own cancellable, cancelled by the step's timer (a timeout) or by porthole_probe_cancel(). */
+struct _PortholeProbeRun {
+  PortholeProbe        *self;        /* the task's source object */
+  PortholeTarget       *target;
+  GPtrArray            *addresses;   /* GInetAddress */
+  guint                 scope_id;
+  guint                 index;       /* the next address to try */
+  GCancellable         *op;          /* the current step's */
+  guint                 timer;
+  gboolean              timed_out;
+  gint64                attempt_us;
+  PortholeProbeStatus   best;
+  char                 *best_message;
+  GSocketClient        *client;
+  GSocketConnection    *connection;
+  GIOStream            *stream;      /* the connection, or its TLS wrapper */
+  GTlsCertificate      *peer_certificate;
+  GTlsCertificateFlags  peer_errors;
+  GSocket              *udp;
+};
+
+/* A new cancellable for the next step, cancelled after @timeout_ms (run->timed_out is then set) */
+GCancellable *porthole_probe_step_begin (PortholeProbeRun *run, guint timeout_ms);
+/* First in every callback: ends the step; when the run was cancelled completes it (consuming
+ * *@task) and returns TRUE */
+gboolean      porthole_probe_bail_if_cancelled (GTask **task);
+/* Ends the run with a verdict (or G_IO_ERROR_CANCELLED when cancelled) */
+void          porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char *message);
+void          porthole_probe_set_local_endpoint (PortholeProbe *self, GSocketAddress *address);
+/* Records the current address's attempt and emits its ATTEMPT step */
+void          porthole_probe_record_attempt (PortholeProbeRun *run, PortholeProbeStatus status,
+                                             const char *message);
+/* An escaped one-line description of a failed attempt */
+char         *porthole_probe_describe_failure (PortholeProbeRun *run, PortholeProbeStatus status,
+                                               const GError *error);
+/* Stores what the peer said first: raw and escaped */
+void          porthole_probe_set_banner (PortholeProbe *self, const char *raw, gsize size);
+void          porthole_probe_try_next_address (GTask *task);
+void          porthole_probe_read_banner (GTask *task);
+void          porthole_probe_start_tls (GTask *task);
+void          porthole_probe_send_datagram (GTask *task, GSocketAddress *address);
 
 /* TRUE once the run in flight was cancelled: nothing may be emitted any more. */
 gboolean porthole_probe_is_cancelled (PortholeProbe *self);

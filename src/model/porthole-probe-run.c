@@ -10,32 +10,6 @@
 #include <glib/gi18n.h>
 #include <net/if.h>
 
-/* The asynchronous life of one probe run: lookup, one attempt per address (TCP connect or one
- * UDP datagram), then for an open TCP port the TLS handshake and the banner. Each step has its
- * own cancellable, cancelled by the step's timer (a timeout) or by porthole_probe_cancel(). */
-struct _PortholeProbeRun {
-  PortholeProbe        *self;        /* the task's source object */
-  PortholeTarget       *target;
-  GPtrArray            *addresses;   /* GInetAddress */
-  guint                 scope_id;
-  guint                 index;       /* the next address to try */
-  GCancellable         *op;          /* the current step's */
-  guint                 timer;
-  gboolean              timed_out;
-  gint64                attempt_us;
-  PortholeProbeStatus   best;
-  char                 *best_message;
-  GSocketClient        *client;
-  GSocketConnection    *connection;
-  GIOStream            *stream;      /* the connection, or its TLS wrapper */
-  GTlsCertificate      *peer_certificate;
-  GTlsCertificateFlags  peer_errors;
-  GSocket              *udp;
-};
-
-static void try_next_address (GTask *task);
-static void read_banner (GTask *task);
-
 static void
 run_free (gpointer data)
 {
@@ -69,8 +43,8 @@ on_step_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static GCancellable *
-step_begin (PortholeProbeRun *run, guint timeout_ms)
+GCancellable *
+porthole_probe_step_begin (PortholeProbeRun *run, guint timeout_ms)
 {
   g_clear_object (&run->op);
   run->op = g_cancellable_new ();
@@ -89,8 +63,8 @@ step_end (PortholeProbeRun *run)
 }
 
 /* Ends the run: a verdict, or G_IO_ERROR_CANCELLED. Takes the task's reference. */
-static void
-run_complete (GTask *task, PortholeProbeStatus status, const char *message)
+void
+porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char *message)
 {
   PortholeProbeRun *run = g_task_get_task_data (task);
   PortholeProbe *self = run->self;
@@ -124,20 +98,20 @@ run_complete (GTask *task, PortholeProbeStatus status, const char *message)
 
 /* Called first in every callback: ends the step, and when the run was cancelled completes it,
  * consuming *@task, and returns TRUE. */
-static gboolean
-bail_if_cancelled (GTask **task)
+gboolean
+porthole_probe_bail_if_cancelled (GTask **task)
 {
   PortholeProbeRun *run = g_task_get_task_data (*task);
 
   step_end (run);
   if (!porthole_probe_is_cancelled (run->self))
     return FALSE;
-  run_complete (g_steal_pointer (task), PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
+  porthole_probe_run_complete (g_steal_pointer (task), PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
   return TRUE;
 }
 
-static void
-set_local_endpoint (PortholeProbe *self, GSocketAddress *address)
+void
+porthole_probe_set_local_endpoint (PortholeProbe *self, GSocketAddress *address)
 {
   g_autofree char *text = NULL;
 
@@ -167,8 +141,8 @@ status_rank (PortholeProbeStatus status)
 }
 
 /* Records the result of the current address's attempt and announces it. */
-static void
-record_attempt (PortholeProbeRun *run, PortholeProbeStatus status, const char *message)
+void
+porthole_probe_record_attempt (PortholeProbeRun *run, PortholeProbeStatus status, const char *message)
 {
   PortholeProbe *self = run->self;
   PortholeProbeAttempt attempt = {
@@ -191,8 +165,8 @@ record_attempt (PortholeProbeRun *run, PortholeProbeStatus status, const char *m
 }
 
 /* An escaped, one-line description of a failed attempt. */
-static char *
-describe_failure (PortholeProbeRun *run, PortholeProbeStatus status, const GError *error)
+char *
+porthole_probe_describe_failure (PortholeProbeRun *run, PortholeProbeStatus status, const GError *error)
 {
   PortholeProbe *self = run->self;
   g_autofree char *detail = porthole_escape_text (error->message, -1, FALSE);
@@ -214,95 +188,6 @@ describe_failure (PortholeProbeRun *run, PortholeProbeStatus status, const GErro
     }
 }
 
-/* TLS */
-
-static gboolean
-on_accept_certificate (GTlsConnection       *connection,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              data)
-{
-  PortholeProbeRun *run = data;
-
-  /* Accept whatever it is: the probe sends nothing and only reports what it saw */
-  g_set_object (&run->peer_certificate, certificate);
-  run->peer_errors = errors;
-  return TRUE;
-}
-
-static void
-on_handshake (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  PortholeProbeRun *run = g_task_get_task_data (task);
-  PortholeProbe *self = run->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PortholeTlsInfo) info = NULL;
-  gboolean timed_out = run->timed_out;
-  g_auto(GStrv) problems = NULL;
-  g_autofree char *joined = NULL;
-
-  g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
-  if (bail_if_cancelled (&task))
-    return;
-  if (error != NULL && timed_out)
-    {
-      g_clear_error (&error);
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                   _("no TLS answer within %u ms"), self->timeout_ms);
-    }
-  info = porthole_tls_info_new (G_TLS_CONNECTION (source), run->peer_certificate,
-                                run->peer_errors, error);
-  g_set_object (&self->tls_info, info);
-  porthole_probe_notify (self, PORTHOLE_PROBE_PROP_TLS_INFO);
-
-  problems = porthole_tls_info_dup_error_descriptions (info);
-  joined = g_strjoinv ("; ", problems);
-  if (error != NULL)
-    {
-      porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_TLS, self->remote_address,
-                                PORTHOLE_PROBE_STATUS_OPEN, "%s", joined);
-      run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_OPEN, NULL);
-      return;
-    }
-  porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_TLS, self->remote_address,
-                            PORTHOLE_PROBE_STATUS_OPEN,
-                            problems[0] != NULL ? _("%s, %s; certificate of %s: %s")
-                                                : _("%s, %s; certificate of %s%s"),
-                            porthole_tls_info_get_version (info) ?: "TLS",
-                            porthole_tls_info_get_cipher (info) ?: "?",
-                            porthole_tls_info_get_subject (info) ?: "?",
-                            problems[0] != NULL ? joined : _(", valid"));
-  g_set_object (&run->stream, G_IO_STREAM (source));
-  read_banner (g_steal_pointer (&task));
-}
-
-static void
-start_tls (GTask *task)
-{
-  PortholeProbeRun *run = g_task_get_task_data (task);
-  PortholeProbe *self = run->self;
-  g_autoptr(GSocketConnectable) identity = g_network_address_new (run->target->host,
-                                                                  run->target->port);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GIOStream) tls = g_tls_client_connection_new (G_IO_STREAM (run->connection),
-                                                          identity, &error);
-
-  if (tls == NULL)
-    {
-      /* No TLS backend (glib-networking missing): say so, keep the verdict */
-      g_autofree char *message = porthole_escape_text (error->message, -1, FALSE);
-
-      porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_TLS, self->remote_address,
-                                PORTHOLE_PROBE_STATUS_OPEN, _("TLS is not available: %s"), message);
-      run_complete (task, PORTHOLE_PROBE_STATUS_OPEN, NULL);
-      return;
-    }
-  g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), run);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
-                                    step_begin (run, self->timeout_ms), on_handshake, task);
-}
-
 /* Banner: one bounded read */
 
 static void
@@ -316,18 +201,14 @@ on_banner (GObject *source, GAsyncResult *result, gpointer data)
                                                               &error);
   gboolean timed_out = run->timed_out;
 
-  if (bail_if_cancelled (&task))
+  if (porthole_probe_bail_if_cancelled (&task))
     return;
   if (bytes != NULL && g_bytes_get_size (bytes) > 0)
     {
       gsize size;
       const char *raw = g_bytes_get_data (bytes, &size);
 
-      self->banner_bytes = g_bytes_ref (bytes);
-      porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER_BYTES);
-      g_free (self->banner);
-      self->banner = porthole_escape_text (raw, size, TRUE);
-      porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER);
+      porthole_probe_set_banner (self, raw, size);
       porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_BANNER, self->remote_address,
                                 PORTHOLE_PROBE_STATUS_OPEN,
                                 g_dngettext (GETTEXT_PACKAGE, "The server said %zu byte first",
@@ -349,23 +230,34 @@ on_banner (GObject *source, GAsyncResult *result, gpointer data)
       porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_BANNER, self->remote_address,
                                 PORTHOLE_PROBE_STATUS_OPEN, _("Reading failed: %s"), message);
     }
-  run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_OPEN, NULL);
+  porthole_probe_run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_OPEN, NULL);
 }
 
-static void
-read_banner (GTask *task)
+void
+porthole_probe_set_banner (PortholeProbe *self, const char *raw, gsize size)
+{
+  g_clear_pointer (&self->banner_bytes, g_bytes_unref);
+  self->banner_bytes = g_bytes_new (raw, size);
+  porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER_BYTES);
+  g_free (self->banner);
+  self->banner = porthole_escape_text (raw, size, TRUE);
+  porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER);
+}
+
+void
+porthole_probe_read_banner (GTask *task)
 {
   PortholeProbeRun *run = g_task_get_task_data (task);
   PortholeProbe *self = run->self;
 
   if (self->banner_wait_ms == 0)
     {
-      run_complete (task, PORTHOLE_PROBE_STATUS_OPEN, NULL);
+      porthole_probe_run_complete (task, PORTHOLE_PROBE_STATUS_OPEN, NULL);
       return;
     }
   g_input_stream_read_bytes_async (g_io_stream_get_input_stream (run->stream),
                                    PORTHOLE_PROBE_BANNER_MAX, G_PRIORITY_DEFAULT,
-                                   step_begin (run, self->banner_wait_ms), on_banner, task);
+                                   porthole_probe_step_begin (run, self->banner_wait_ms), on_banner, task);
 }
 
 /* TCP */
@@ -386,126 +278,37 @@ on_connected (GObject *source, GAsyncResult *result, gpointer data)
 
   if (connection != NULL)
     g_set_object (&run->connection, connection);
-  if (bail_if_cancelled (&task))
+  if (porthole_probe_bail_if_cancelled (&task))
     return;
   if (connection == NULL)
     {
       PortholeProbeStatus status = run->timed_out ? PORTHOLE_PROBE_STATUS_FILTERED
                                                   : porthole_probe_status_from_error (error);
 
-      message = describe_failure (run, status, error);
-      record_attempt (run, status, message);
-      try_next_address (g_steal_pointer (&task));
+      message = porthole_probe_describe_failure (run, status, error);
+      porthole_probe_record_attempt (run, status, message);
+      porthole_probe_try_next_address (g_steal_pointer (&task));
       return;
     }
 
   self->connect_ms = (g_get_monotonic_time () - run->attempt_us) / 1000.0;
   porthole_probe_notify (self, PORTHOLE_PROBE_PROP_CONNECT_MS);
   local = g_socket_connection_get_local_address (connection, NULL);
-  set_local_endpoint (self, local);
+  porthole_probe_set_local_endpoint (self, local);
   from = porthole_format_endpoint (self->local_address ?: "?", self->local_port);
   to = porthole_format_endpoint (self->remote_address, self->remote_port);
   message = g_strdup_printf (_("Connected in %.1f ms: %s -> %s"), self->connect_ms, from, to);
-  record_attempt (run, PORTHOLE_PROBE_STATUS_OPEN, message);
+  porthole_probe_record_attempt (run, PORTHOLE_PROBE_STATUS_OPEN, message);
   g_set_object (&run->stream, G_IO_STREAM (connection));
   if (self->tls)
-    start_tls (g_steal_pointer (&task));
+    porthole_probe_start_tls (g_steal_pointer (&task));
   else
-    read_banner (g_steal_pointer (&task));
-}
-
-/* UDP: one empty datagram; ICMP port unreachable comes back as ECONNREFUSED on the next recv */
-
-static gboolean
-on_udp_readable (GSocket *socket, GIOCondition condition, gpointer data)
-{
-  g_autoptr(GTask) task = g_object_ref (data);   /* the source keeps its own */
-  PortholeProbeRun *run = g_task_get_task_data (task);
-  PortholeProbe *self = run->self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  gboolean timed_out = run->timed_out;
-  char buffer[PORTHOLE_PROBE_BANNER_MAX];
-  gssize n = -1;
-
-  if (bail_if_cancelled (&task))
-    return G_SOURCE_REMOVE;
-  if (!timed_out)
-    n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-  if (n >= 0)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (buffer, n);
-
-      message = g_strdup_printf (_("A %zd-byte reply came back: open"), n);
-      record_attempt (run, PORTHOLE_PROBE_STATUS_OPEN, message);
-      self->banner_bytes = g_steal_pointer (&bytes);
-      porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER_BYTES);
-      self->banner = porthole_escape_text (buffer, n, TRUE);
-      porthole_probe_notify (self, PORTHOLE_PROBE_PROP_BANNER);
-      run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_OPEN, NULL);
-      return G_SOURCE_REMOVE;
-    }
-  if (timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      message = g_strdup_printf (_("No reply within %u ms: open or filtered (many UDP services "
-                                   "ignore an empty datagram)"), self->timeout_ms);
-      record_attempt (run, PORTHOLE_PROBE_STATUS_OPEN_FILTERED, message);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    {
-      message = g_strdup_printf (_("ICMP port unreachable came back: nothing listens on UDP "
-                                   "port %u"), self->remote_port);
-      record_attempt (run, PORTHOLE_PROBE_STATUS_CLOSED, message);
-    }
-  else
-    {
-      PortholeProbeStatus status = porthole_probe_status_from_error (error);
-
-      message = describe_failure (run, status, error);
-      record_attempt (run, status, message);
-    }
-  g_socket_close (run->udp, NULL);
-  g_clear_object (&run->udp);
-  try_next_address (g_steal_pointer (&task));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-send_datagram (GTask *task, GSocketAddress *address)
-{
-  PortholeProbeRun *run = g_task_get_task_data (task);
-  PortholeProbe *self = run->self;
-  GSocketFamily family = g_socket_address_get_family (address);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GSource) source = NULL;
-
-  run->udp = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-  if (run->udp != NULL)
-    g_socket_set_blocking (run->udp, FALSE);
-  if (run->udp == NULL || !g_socket_connect (run->udp, address, NULL, &error) ||
-      g_socket_send (run->udp, "", 0, NULL, &error) < 0)
-    {
-      PortholeProbeStatus status = porthole_probe_status_from_error (error);
-      g_autofree char *message = describe_failure (run, status, error);
-
-      record_attempt (run, status, message);
-      if (run->udp != NULL)
-        g_socket_close (run->udp, NULL);
-      g_clear_object (&run->udp);
-      try_next_address (task);
-      return;
-    }
-  local = g_socket_get_local_address (run->udp, NULL);
-  set_local_endpoint (self, local);
-  source = g_socket_create_source (run->udp, G_IO_IN, step_begin (run, self->timeout_ms));
-  g_source_set_callback (source, G_SOURCE_FUNC (on_udp_readable), task, g_object_unref);
-  g_source_attach (source, NULL);
+    porthole_probe_read_banner (g_steal_pointer (&task));
 }
 
 /* One address after the other, until one is open */
-static void
-try_next_address (GTask *task)
+void
+porthole_probe_try_next_address (GTask *task)
 {
   PortholeProbeRun *run = g_task_get_task_data (task);
   PortholeProbe *self = run->self;
@@ -516,7 +319,7 @@ try_next_address (GTask *task)
 
   if (run->best == PORTHOLE_PROBE_STATUS_OPEN || run->index >= run->addresses->len)
     {
-      run_complete (task, run->best, run->best_message);
+      porthole_probe_run_complete (task, run->best, run->best_message);
       return;
     }
   address = g_ptr_array_index (run->addresses, run->index++);
@@ -533,11 +336,11 @@ try_next_address (GTask *task)
                                  "port", (guint) run->target->port, "scope-id", run->scope_id, NULL);
   if (self->udp)
     {
-      send_datagram (task, socket_address);
+      porthole_probe_send_datagram (task, socket_address);
       return;
     }
   g_socket_client_connect_async (run->client, G_SOCKET_CONNECTABLE (socket_address),
-                                 step_begin (run, self->timeout_ms), on_connected, task);
+                                 porthole_probe_step_begin (run, self->timeout_ms), on_connected, task);
 }
 
 /* Lookup */
@@ -570,7 +373,7 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer data)
   gboolean timed_out = run->timed_out;
   g_autofree char *joined = NULL;
 
-  if (bail_if_cancelled (&task))
+  if (porthole_probe_bail_if_cancelled (&task))
     {
       g_resolver_free_addresses (list);
       return;
@@ -585,7 +388,7 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer data)
         message = porthole_escape_text (error->message, -1, FALSE);
       porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVED, NULL,
                                 PORTHOLE_PROBE_STATUS_DNS_ERROR, "%s", message);
-      run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_DNS_ERROR, message);
+      porthole_probe_run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_DNS_ERROR, message);
       return;
     }
   for (GList *l = list; l != NULL; l = l->next)
@@ -597,7 +400,7 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer data)
                             g_dngettext (GETTEXT_PACKAGE, "%s has %u address: %s",
                                          "%s has %u addresses: %s", run->addresses->len),
                             self->host, run->addresses->len, joined);
-  try_next_address (g_steal_pointer (&task));
+  porthole_probe_try_next_address (g_steal_pointer (&task));
 }
 
 static void
@@ -613,7 +416,7 @@ resolve (GTask *task)
     {
       g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
-      g_resolver_lookup_by_name_async (resolver, self->host, step_begin (run, self->timeout_ms),
+      g_resolver_lookup_by_name_async (resolver, self->host, porthole_probe_step_begin (run, self->timeout_ms),
                                        on_resolved, task);
       return;
     }
@@ -630,14 +433,14 @@ resolve (GTask *task)
 
           porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVED, NULL,
                                     PORTHOLE_PROBE_STATUS_UNREACHABLE, "%s", message);
-          run_complete (task, PORTHOLE_PROBE_STATUS_UNREACHABLE, message);
+          porthole_probe_run_complete (task, PORTHOLE_PROBE_STATUS_UNREACHABLE, message);
           return;
         }
     }
   set_addresses (run);
   porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVED, NULL, PORTHOLE_PROBE_STATUS_UNKNOWN,
                             _("%s is an IP address: no lookup needed"), self->host);
-  try_next_address (task);
+  porthole_probe_try_next_address (task);
 }
 
 /* The caller's cancellable may fire in any thread: hop to the main context */
@@ -721,7 +524,7 @@ porthole_probe_run_async (PortholeProbe       *self,
     }
   if (porthole_probe_is_cancelled (self))
     {
-      run_complete (task, PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
+      porthole_probe_run_complete (task, PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
       return;
     }
   resolve (task);
