@@ -91,8 +91,10 @@ parse_item (const char *item, guint index, const char *whole, GArray *spans, GEr
   for (const char *p = item; *p; p++)
     if (!(g_ascii_isdigit (*p) || *p == '-' || *p == ' ' || *p == '\t'))
       {
-        g_autofree char *qc = porthole_quote_short (p, g_utf8_skip[(guchar) *p]);
-        g_autofree char *what = g_strdup_printf (_("“%s” is not part of a port or a range"), qc);
+        /* a lead byte may promise more bytes than the string has left */
+        g_autofree char *qc = porthole_quote_short (p, strnlen (p, g_utf8_skip[(guchar) *p]));
+        g_autofree char *what = g_strdup_printf (_("“%s” is not part of a port or a range"),
+                                                 qc);
         fail_item (error, item, what);
         return FALSE;
       }

@@ -4,6 +4,7 @@
 
 #include "porthole-ports.h"
 #include "porthole-net-error.h"
+#include "porthole-target.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -113,16 +114,21 @@ porthole_port_parse (const char *text, gboolean allow_zero, guint16 *out, GError
     }
   if (*p == '-')
     {
+      /* untrusted text in a one-line message: escaped and cut short */
+      g_autofree char *q = porthole_quote_short (copy, strlen (copy));
+
       g_set_error (error, PORTHOLE_NET_ERROR, PORTHOLE_NET_ERROR_INVALID,
-                   _("port “%s” is negative; ports are 1 to 65535"), copy);
+                   _("port “%s” is negative; ports are 1 to 65535"), q);
       return FALSE;
     }
   for (; *p; p++)
     {
       if (!g_ascii_isdigit (*p))
         {
+          g_autofree char *q = porthole_quote_short (copy, strlen (copy));
+
           g_set_error (error, PORTHOLE_NET_ERROR, PORTHOLE_NET_ERROR_INVALID,
-                       _("port “%s” is not a number"), copy);
+                       _("port “%s” is not a number"), q);
           return FALSE;
         }
       /* Saturate instead of overflowing: 20-digit input must not wrap to a small port */
