@@ -158,7 +158,10 @@ typedef enum {
 static WaitResult
 wait_fd (PortholeTestPeer *peer, int fd, int ms)
 {
-  struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = peer->stop_pipe[0], .events = POLLIN } };
+  struct pollfd p[2] = {
+    { .fd = fd, .events = POLLIN },
+    { .fd = peer->stop_pipe[0], .events = POLLIN },
+  };
 
   if (poll (p, 2, ms) <= 0)
     return WAIT_TIMEOUT;

@@ -91,7 +91,8 @@ START_TEST (test_bad_input)
 
       ck_assert_msg (code == 2, "“%s” exited %d", shown, code);
       /* Exactly one line on stderr, naming porthole-cli, with no terminal escape in it */
-      ck_assert_msg (g_str_has_prefix (err, "porthole-cli: "), "“%s”: stderr “%s”", shown, err);
+      ck_assert_msg (g_str_has_prefix (err, "porthole-cli: "), "“%s”: stderr “%s”", shown,
+                     err);
       ck_assert_msg (g_str_has_suffix (err, "\n") && strchr (err, '\n') == err + strlen (err) - 1,
                      "“%s”: stderr is not one line: “%s”", shown, err);
       ck_assert_msg (strchr (err, '\x1b') == NULL, "“%s”: raw escape on stderr", shown);
@@ -108,7 +109,8 @@ START_TEST (test_bad_input_names_the_part)
     { { "probe", "h:0", NULL }, "port 0" },
     { { "scan", "127.0.0.1", "80,,81", NULL }, "80,,81" },
     { { "scan", "127.0.0.1", "5-1", NULL }, "5-1" },
-    { { "scan", "192.0.2.1", "1-10", NULL }, "only scan hosts you are authorised to test; pass --yes to confirm" },
+    { { "scan", "192.0.2.1", "1-10", NULL },
+      "only scan hosts you are authorised to test; pass --yes to confirm" },
     { { "serve", "70000", NULL }, "70000" },
   };
 
@@ -175,8 +177,8 @@ START_TEST (test_probe_open_json)
   ck_assert_str_eq (json_object_get_string_member (o, "banner"), "hi\\x1b[2J\\r\n");
   ck_assert (json_object_get_null_member (o, "tls"));
   ck_assert (json_object_get_null_member (o, "error"));
-  ck_assert_str_eq (json_array_get_string_element (json_object_get_array_member (o, "addresses"), 0),
-                    "127.0.0.1");
+  ck_assert_str_eq (json_array_get_string_element (json_object_get_array_member (o, "addresses"),
+                                                   0), "127.0.0.1");
   attempts = json_object_get_array_member (o, "attempts");
   ck_assert_uint_eq (json_array_get_length (attempts), 1);
   attempt = json_array_get_object_element (attempts, 0);

@@ -22,8 +22,8 @@ assert_rejects (const char *text, const char *expected_part)
     ck_assert (!g_unichar_iscntrl (g_utf8_get_char (p)) &&
                g_unichar_type (g_utf8_get_char (p)) != G_UNICODE_FORMAT);
   ck_assert_msg (strstr (error->message, expected_part) != NULL,
-                 "message for “%s” is “%s”, expected it to name “%s”", text, error->message,
-                 expected_part);
+                 "message for “%s” is “%s”, expected it to name “%s”", text,
+                 error->message, expected_part);
 }
 
 static void

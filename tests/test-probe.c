@@ -228,9 +228,11 @@ dns_error_in_netns (int message_fd, gpointer data)
   porthole_probe_set_timeout_ms (probe, 5000);
   run_probe (probe, &run, 20000);
   dprintf (message_fd, "%s|%s|%u", porthole_probe_status_to_string (run.status),
-           porthole_probe_get_error_message (probe) ?: "", porthole_probe_get_addresses (probe) == NULL);
-  return run.status == PORTHOLE_PROBE_STATUS_DNS_ERROR && has_step (&run, PORTHOLE_PROBE_STEP_RESOLVED)
-           && !has_step (&run, PORTHOLE_PROBE_STEP_CONNECTING) ? 0 : 1;
+           porthole_probe_get_error_message (probe) ?: "",
+           porthole_probe_get_addresses (probe) == NULL);
+  return run.status == PORTHOLE_PROBE_STATUS_DNS_ERROR &&
+         has_step (&run, PORTHOLE_PROBE_STEP_RESOLVED) &&
+         !has_step (&run, PORTHOLE_PROBE_STEP_CONNECTING) ? 0 : 1;
 }
 
 START_TEST (test_dns_error)
@@ -320,7 +322,8 @@ END_TEST
 START_TEST (test_drip_peer)
 {
   PortholeTestPeer *early = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_DRIP, NULL);
-  PortholeTestPeer *late = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_DRIP_LATE, NULL);
+  PortholeTestPeer *late = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_DRIP_LATE,
+                                                     NULL);
   g_autoptr(PortholeProbe) a = probe_for ("127.0.0.1", early->port);
   g_autoptr(PortholeProbe) b = probe_for ("127.0.0.1", late->port);
   gint64 start;
@@ -353,7 +356,8 @@ START_TEST (test_udp)
   guint16 closed_port, silent_port, echo_port;
   int closed_fd = porthole_test_bound_udp ("127.0.0.1", &closed_port);
   int silent_fd = porthole_test_bound_udp ("127.0.0.1", &silent_port);
-  PortholeTestPeer *echo = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_UDP_ECHO, NULL);
+  PortholeTestPeer *echo = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_UDP_ECHO,
+                                                     NULL);
   g_autoptr(PortholeProbe) probe = NULL;
   Run run;
 

@@ -106,7 +106,8 @@ full_scan_child (int fd, gpointer data)
       if (porthole_scan_result_get_port (a) >= porthole_scan_result_get_port (b))
         CHILD_FAIL (fd, "results not sorted by port");
     }
-  if (porthole_scan_get_ports_done (scan) != 65535 || porthole_scan_get_ports_total (scan) != 65535 ||
+  if (porthole_scan_get_ports_done (scan) != 65535 ||
+      porthole_scan_get_ports_total (scan) != 65535 ||
       porthole_scan_get_open_count (scan) != N_LISTENERS ||
       porthole_scan_get_closed_count (scan) != 65535 - N_LISTENERS ||
       porthole_scan_get_filtered_count (scan) != 0 || porthole_scan_get_progress (scan) != 1.0)

@@ -34,8 +34,8 @@ assert_rejects (const char *text, const char *expected_part)
   ck_assert (g_error_matches (error, PORTHOLE_NET_ERROR, PORTHOLE_NET_ERROR_INVALID));
   assert_clean_message (error->message);
   ck_assert_msg (strstr (error->message, expected_part) != NULL,
-                 "message for “%s” is “%s”, expected it to name “%s”", text, error->message,
-                 expected_part);
+                 "message for “%s” is “%s”, expected it to name “%s”", text,
+                 error->message, expected_part);
 }
 
 static PortholeTarget *
@@ -108,7 +108,12 @@ END_TEST
 
 START_TEST (test_urls)
 {
-  static const struct { const char *url; const char *host; guint port; const char *scheme; } cases[] = {
+  static const struct {
+    const char *url;
+    const char *host;
+    guint       port;
+    const char *scheme;
+  } cases[] = {
     { "http://example.org", "example.org", 80, "http" },
     { "https://example.org/path?q=1#frag", "example.org", 443, "https" },
     { "HTTPS://Example.org", "Example.org", 443, "https" },

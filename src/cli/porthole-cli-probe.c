@@ -189,7 +189,8 @@ print_summary (PortholeProbe *probe)
       guint local_port = porthole_probe_get_local_port (probe);
       g_autofree char *from = porthole_format_endpoint (porthole_probe_get_local_address (probe),
                                                         local_port);
-      g_autofree char *to = porthole_format_endpoint (remote, porthole_probe_get_remote_port (probe));
+      g_autofree char *to = porthole_format_endpoint (remote,
+                                                      porthole_probe_get_remote_port (probe));
 
       porthole_sysctl_read (NULL, &sysctl);
       printf ("%s: %s -> %s\n", _("4-tuple"), from, to);
@@ -219,9 +220,12 @@ porthole_cli_probe (int argc, char **argv)
   double timeout = 5.0;
   gboolean tls = FALSE, udp = FALSE, json = FALSE;
   GOptionEntry entries[] = {
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to wait for each step (default 5)"), N_("SECONDS") },
-    { "tls", 0, 0, G_OPTION_ARG_NONE, &tls, N_("Do a TLS handshake and show the certificate"), NULL },
-    { "udp", 0, 0, G_OPTION_ARG_NONE, &udp, N_("Send one UDP datagram instead of connecting"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+      N_("Seconds to wait for each step (default 5)"), N_("SECONDS") },
+    { "tls", 0, 0, G_OPTION_ARG_NONE, &tls,
+      N_("Do a TLS handshake and show the certificate"), NULL },
+    { "udp", 0, 0, G_OPTION_ARG_NONE, &udp,
+      N_("Send one UDP datagram instead of connecting"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };

@@ -126,9 +126,12 @@ porthole_cli_scan (int argc, char **argv)
   int timeout = PORTHOLE_SCAN_DEFAULT_TIMEOUT_MS;
   gboolean yes = FALSE, json = FALSE;
   GOptionEntry entries[] = {
-    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Connections in flight at once (default 200)"), N_("N") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Milliseconds to wait for each port (default 1000)"), N_("MS") },
-    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("Confirm that you may scan a host outside this machine"), NULL },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency,
+      N_("Connections in flight at once (default 200)"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("Milliseconds to wait for each port (default 1000)"), N_("MS") },
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes,
+      N_("Confirm that you may scan a host outside this machine"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
@@ -147,8 +150,9 @@ porthole_cli_scan (int argc, char **argv)
   if (!porthole_cli_parse (context, &argc, &argv))
     return PORTHOLE_CLI_BAD_INPUT;
   if (argc < 3)
-    return porthole_cli_bad_input (argc < 2 ? _("scan: the host is missing (e.g. scan localhost 1-1024)")
-                                            : _("scan: the port list is missing (e.g. 22,80,8000-8100)"));
+    return porthole_cli_bad_input ("%s", argc < 2
+                                   ? _("scan: the host is missing (e.g. scan localhost 1-1024)")
+                                   : _("scan: the port list is missing (e.g. 22,80,8000-8100)"));
   if (argc > 3)
     {
       g_autofree char *extra = porthole_quote_short (argv[3], strlen (argv[3]));

@@ -20,10 +20,12 @@
 static void
 print_client (PortholeTestServer *server, PortholeTestClient *client, const char *sign)
 {
-  g_autofree char *remote = porthole_format_endpoint (porthole_test_client_get_remote_address (client),
-                                                      porthole_test_client_get_remote_port (client));
-  g_autofree char *local = porthole_format_endpoint (porthole_test_client_get_local_address (client),
-                                                     porthole_test_client_get_local_port (client));
+  g_autofree char *remote =
+    porthole_format_endpoint (porthole_test_client_get_remote_address (client),
+                              porthole_test_client_get_remote_port (client));
+  g_autofree char *local =
+    porthole_format_endpoint (porthole_test_client_get_local_address (client),
+                              porthole_test_client_get_local_port (client));
   guint n = porthole_test_server_get_n_clients (server);
 
   printf ("%s %s -> %s  ", sign, remote, local);
@@ -56,7 +58,8 @@ porthole_cli_serve (int argc, char **argv)
 {
   g_autofree char *address = NULL;
   GOptionEntry entries[] = {
-    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Address to listen on (default 127.0.0.1, loopback only)"), N_("ADDR") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address,
+      N_("Address to listen on (default 127.0.0.1, loopback only)"), N_("ADDR") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PORT"));

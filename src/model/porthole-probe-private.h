@@ -102,7 +102,9 @@ GCancellable *porthole_probe_step_begin (PortholeProbeRun *run, guint timeout_ms
  * *@task) and returns TRUE */
 gboolean      porthole_probe_bail_if_cancelled (GTask **task);
 /* Ends the run with a verdict (or G_IO_ERROR_CANCELLED when cancelled) */
-void          porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char *message);
+void          porthole_probe_run_complete (GTask               *task,
+                                           PortholeProbeStatus  status,
+                                           const char          *message);
 void          porthole_probe_set_local_endpoint (PortholeProbe *self, GSocketAddress *address);
 /* Records the current address's attempt and emits its ATTEMPT step */
 void          porthole_probe_record_attempt (PortholeProbeRun *run, PortholeProbeStatus status,
@@ -122,7 +124,8 @@ gboolean porthole_probe_is_cancelled (PortholeProbe *self);
 /* Notifies @prop unless the run was cancelled. */
 void     porthole_probe_notify (PortholeProbe *self, guint prop);
 /* Each sets a result field and notifies only when the value changed. */
-void     porthole_probe_set_string (PortholeProbe *self, char **field, const char *value, guint prop);
+void     porthole_probe_set_string (PortholeProbe *self, char **field, const char *value,
+                                   guint prop);
 void     porthole_probe_set_uint (PortholeProbe *self, guint *field, guint value, guint prop);
 void     porthole_probe_set_running (PortholeProbe *self, gboolean running);
 /* Clears every result before a run. */

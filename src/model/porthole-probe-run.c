@@ -79,7 +79,8 @@ porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char
   if (porthole_probe_is_cancelled (self))
     {
       porthole_probe_set_running (self, FALSE);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The probe was cancelled"));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The probe was cancelled"));
       g_object_unref (task);
       return;
     }
@@ -114,10 +115,12 @@ void
 porthole_probe_set_local_endpoint (PortholeProbe *self, GSocketAddress *address)
 {
   g_autofree char *text = NULL;
+  GInetSocketAddress *inet;
 
   if (!G_IS_INET_SOCKET_ADDRESS (address))
     return;
-  text = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  inet = G_INET_SOCKET_ADDRESS (address);
+  text = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
   porthole_probe_set_string (self, &self->local_address, text, PORTHOLE_PROBE_PROP_LOCAL_ADDRESS);
   porthole_probe_set_uint (self, &self->local_port,
                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)),
@@ -142,7 +145,9 @@ status_rank (PortholeProbeStatus status)
 
 /* Records the result of the current address's attempt and announces it. */
 void
-porthole_probe_record_attempt (PortholeProbeRun *run, PortholeProbeStatus status, const char *message)
+porthole_probe_record_attempt (PortholeProbeRun    *run,
+                               PortholeProbeStatus  status,
+                               const char          *message)
 {
   PortholeProbe *self = run->self;
   PortholeProbeAttempt attempt = {
@@ -166,7 +171,9 @@ porthole_probe_record_attempt (PortholeProbeRun *run, PortholeProbeStatus status
 
 /* An escaped, one-line description of a failed attempt. */
 char *
-porthole_probe_describe_failure (PortholeProbeRun *run, PortholeProbeStatus status, const GError *error)
+porthole_probe_describe_failure (PortholeProbeRun    *run,
+                                 PortholeProbeStatus  status,
+                                 const GError        *error)
 {
   PortholeProbe *self = run->self;
   g_autofree char *detail = porthole_escape_text (error->message, -1, FALSE);
@@ -257,7 +264,8 @@ porthole_probe_read_banner (GTask *task)
     }
   g_input_stream_read_bytes_async (g_io_stream_get_input_stream (run->stream),
                                    PORTHOLE_PROBE_BANNER_MAX, G_PRIORITY_DEFAULT,
-                                   porthole_probe_step_begin (run, self->banner_wait_ms), on_banner, task);
+                                   porthole_probe_step_begin (run, self->banner_wait_ms),
+                                   on_banner, task);
 }
 
 /* TCP */
@@ -328,19 +336,22 @@ porthole_probe_try_next_address (GTask *task)
   porthole_probe_set_uint (self, &self->remote_port, run->target->port,
                            PORTHOLE_PROBE_PROP_REMOTE_PORT);
   endpoint = porthole_format_endpoint (text, run->target->port);
-  porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_CONNECTING, text, PORTHOLE_PROBE_STATUS_UNKNOWN,
+  porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_CONNECTING, text,
+                            PORTHOLE_PROBE_STATUS_UNKNOWN,
                             self->udp ? _("Sending one UDP datagram to %s")
                                       : _("Connecting to %s (TCP)"), endpoint);
   run->attempt_us = g_get_monotonic_time ();
   socket_address = g_object_new (G_TYPE_INET_SOCKET_ADDRESS, "address", address,
-                                 "port", (guint) run->target->port, "scope-id", run->scope_id, NULL);
+                                 "port", (guint) run->target->port,
+                                 "scope-id", run->scope_id, NULL);
   if (self->udp)
     {
       porthole_probe_send_datagram (task, socket_address);
       return;
     }
   g_socket_client_connect_async (run->client, G_SOCKET_CONNECTABLE (socket_address),
-                                 porthole_probe_step_begin (run, self->timeout_ms), on_connected, task);
+                                 porthole_probe_step_begin (run, self->timeout_ms),
+                                 on_connected, task);
 }
 
 /* Lookup */
@@ -388,7 +399,8 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer data)
         message = porthole_escape_text (error->message, -1, FALSE);
       porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVED, NULL,
                                 PORTHOLE_PROBE_STATUS_DNS_ERROR, "%s", message);
-      porthole_probe_run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_DNS_ERROR, message);
+      porthole_probe_run_complete (g_steal_pointer (&task), PORTHOLE_PROBE_STATUS_DNS_ERROR,
+                                   message);
       return;
     }
   for (GList *l = list; l != NULL; l = l->next)
@@ -410,13 +422,15 @@ resolve (GTask *task)
   PortholeProbe *self = run->self;
   GInetAddress *literal;
 
-  porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVING, NULL, PORTHOLE_PROBE_STATUS_UNKNOWN,
+  porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVING, NULL,
+                            PORTHOLE_PROBE_STATUS_UNKNOWN,
                             _("Looking up %s"), self->host);
   if (!run->target->is_ip)
     {
       g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
-      g_resolver_lookup_by_name_async (resolver, self->host, porthole_probe_step_begin (run, self->timeout_ms),
+      g_resolver_lookup_by_name_async (resolver, self->host,
+                                       porthole_probe_step_begin (run, self->timeout_ms),
                                        on_resolved, task);
       return;
     }
@@ -429,7 +443,8 @@ resolve (GTask *task)
       if (run->scope_id == 0)
         {
           g_autofree char *zone = porthole_escape_text (run->target->zone, -1, FALSE);
-          g_autofree char *message = g_strdup_printf (_("There is no network interface “%s”"), zone);
+          g_autofree char *message = g_strdup_printf (_("There is no network interface “%s”"),
+                                                      zone);
 
           porthole_probe_emit_step (self, PORTHOLE_PROBE_STEP_RESOLVED, NULL,
                                     PORTHOLE_PROBE_STATUS_UNREACHABLE, "%s", message);

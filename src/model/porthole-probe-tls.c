@@ -92,5 +92,6 @@ porthole_probe_start_tls (GTask *task)
     }
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), run);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
-                                    porthole_probe_step_begin (run, self->timeout_ms), on_handshake, task);
+                                    porthole_probe_step_begin (run, self->timeout_ms),
+                                    on_handshake, task);
 }

@@ -85,7 +85,8 @@ porthole_probe_send_datagram (GTask *task, GSocketAddress *address)
     }
   local = g_socket_get_local_address (run->udp, NULL);
   porthole_probe_set_local_endpoint (self, local);
-  source = g_socket_create_source (run->udp, G_IO_IN, porthole_probe_step_begin (run, self->timeout_ms));
+  source = g_socket_create_source (run->udp, G_IO_IN,
+                                   porthole_probe_step_begin (run, self->timeout_ms));
   g_source_set_callback (source, G_SOURCE_FUNC (on_udp_readable), task, g_object_unref);
   g_source_attach (source, NULL);
 }

@@ -401,7 +401,9 @@ porthole_probe_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PORTHOLE_PROBE_PROP_HOST: g_value_set_string (value, self->host); break;
     case PORTHOLE_PROBE_PROP_PORT: g_value_set_uint (value, self->port); break;
     case PORTHOLE_PROBE_PROP_ADDRESSES: g_value_set_boxed (value, self->addresses); break;
-    case PORTHOLE_PROBE_PROP_REMOTE_ADDRESS: g_value_set_string (value, self->remote_address); break;
+    case PORTHOLE_PROBE_PROP_REMOTE_ADDRESS:
+      g_value_set_string (value, self->remote_address);
+      break;
     case PORTHOLE_PROBE_PROP_REMOTE_PORT: g_value_set_uint (value, self->remote_port); break;
     case PORTHOLE_PROBE_PROP_LOCAL_ADDRESS: g_value_set_string (value, self->local_address); break;
     case PORTHOLE_PROBE_PROP_LOCAL_PORT: g_value_set_uint (value, self->local_port); break;
@@ -421,8 +423,12 @@ porthole_probe_set_property (GObject *object, guint prop_id, const GValue *value
 
   switch (prop_id)
     {
-    case PORTHOLE_PROBE_PROP_TARGET: porthole_probe_set_target (self, g_value_get_string (value)); break;
-    case PORTHOLE_PROBE_PROP_TIMEOUT_MS: porthole_probe_set_timeout_ms (self, g_value_get_uint (value)); break;
+    case PORTHOLE_PROBE_PROP_TARGET:
+      porthole_probe_set_target (self, g_value_get_string (value));
+      break;
+    case PORTHOLE_PROBE_PROP_TIMEOUT_MS:
+      porthole_probe_set_timeout_ms (self, g_value_get_uint (value));
+      break;
     case PORTHOLE_PROBE_PROP_TLS: porthole_probe_set_tls (self, g_value_get_boolean (value)); break;
     case PORTHOLE_PROBE_PROP_UDP: porthole_probe_set_udp (self, g_value_get_boolean (value)); break;
     case PORTHOLE_PROBE_PROP_BANNER_WAIT_MS:

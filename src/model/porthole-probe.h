@@ -63,7 +63,8 @@ G_DECLARE_FINAL_TYPE (PortholeProbe, porthole_probe, PORTHOLE, PROBE, GObject)
  *   "timeout-ms"      guint    per step (lookup, each connect, TLS handshake); default 5000
  *   "tls"             gboolean TLS handshake after connecting (TCP only)
  *   "udp"             gboolean one UDP datagram instead of a TCP connect
- *   "banner-wait-ms"  guint    how long to wait for the server to speak first; 0 skips; default 1500
+ *   "banner-wait-ms"  guint    how long to wait for the server to speak first; 0 skips;
+ *                              default 1500
  * Results (read-only, notified as they become known; reset when a run starts):
  *   "running"         gboolean
  *   "status"          PortholeProbeStatus

@@ -194,8 +194,8 @@ porthole_test_server_start (PortholeTestServer *self, GError **error)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_object_freeze_notify (G_OBJECT (self));
-  porthole_test_server_set_port (self,
-                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (self->bound)));
+  porthole_test_server_set_port (self, g_inet_socket_address_get_port (
+                                         G_INET_SOCKET_ADDRESS (self->bound)));
   notify (self, PROP_RUNNING);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;

@@ -34,11 +34,13 @@ G_DECLARE_FINAL_TYPE (PortholeTestServer, porthole_test_server, PORTHOLE, TEST_S
 /* @address NULL means the default, 127.0.0.1 */
 PortholeTestServer *porthole_test_server_new (const char *address, guint port);
 
-void                porthole_test_server_set_address (PortholeTestServer *self, const char *address);
+void                porthole_test_server_set_address (PortholeTestServer *self,
+                                                      const char         *address);
 const char         *porthole_test_server_get_address (PortholeTestServer *self);
 void                porthole_test_server_set_port (PortholeTestServer *self, guint port);
 guint               porthole_test_server_get_port (PortholeTestServer *self);
-void                porthole_test_server_set_greeting (PortholeTestServer *self, const char *greeting);
+void                porthole_test_server_set_greeting (PortholeTestServer *self,
+                                                       const char         *greeting);
 const char         *porthole_test_server_get_greeting (PortholeTestServer *self);
 
 /* Binds and listens (immediate: no blocking). G_IO_ERROR_ADDRESS_IN_USE when the port is taken,

@@ -11,7 +11,8 @@ typedef struct {
   guint16 end;
 } PortholePortSpan;
 
-/* A validated port list such as "22,80,8000-8100": sorted, overlapping and adjacent spans merged. */
+/* A validated port list such as "22,80,8000-8100": sorted, with overlapping and adjacent
+ * spans merged. */
 typedef struct _PortholePortList PortholePortList;
 
 /* Parses a comma-separated list of ports and ranges (pure: no I/O). Ports are 1-65535, a range's

@@ -122,7 +122,8 @@ check_hostname (const char *host, gsize len, GError **error)
   if (len > MAX_HOST_LEN)
     {
       g_autofree char *q = porthole_quote_short (host, len);
-      return fail (error, _("the host name “%s” is longer than %d characters"), q, MAX_HOST_LEN);
+      return fail (error, _("the host name “%s” is longer than %d characters"), q,
+                   MAX_HOST_LEN);
     }
   if (!g_utf8_validate (host, len, NULL))
     {
@@ -256,7 +257,8 @@ split_host_port (const char *text, char **host, char **port_text, gboolean *brac
     q = porthole_quote_short (text, len);
     if (is_ipv6 (text, len, NULL))
       return fail (error, _("put IPv6 addresses in brackets and add a port: [%s]:PORT"), q);
-    return fail (error, _("too many “:” in “%s” (IPv6 addresses go in brackets: [::1]:22)"), q);
+    return fail (error, _("too many “:” in “%s” (IPv6 addresses go in brackets: [::1]:22)"),
+                 q);
   }
 }
 
