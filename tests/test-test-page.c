@@ -13,6 +13,7 @@
 #include "porthole-window.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <gdk/x11/gdkx.h>
 #include <string.h>
 #include <unistd.h>
@@ -271,6 +272,111 @@ START_TEST (test_probe_closed)
   ck_assert (gtk_widget_get_visible (part (view, PORTHOLE_TYPE_PROBE_VIEW, "connect_button")));
   gtk_window_destroy (f.window);
   close (fd);
+}
+END_TEST
+
+static gboolean
+probe_connecting (gpointer data)
+{
+  PortholeProbe *probe = data;
+  guint n = 0;
+
+  /* the attempt is under way once the remote address is known */
+  porthole_probe_get_attempts (probe, &n);
+  return porthole_probe_get_remote_address (probe) != NULL && n == 0;
+}
+
+/* The TLS card shows the certificate and every validation problem: a self-signed certificate
+ * for another name, made here with openssl */
+START_TEST (test_probe_tls)
+{
+  g_autofree char *dir = g_dir_make_tmp ("porthole-tls-XXXXXX", NULL);
+  g_autofree char *pem = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", pem,
+                         "-subj", "/CN=porthole.test", "-days", "2", NULL };
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) problems = NULL;
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autofree char *target = NULL;
+  PortholeTestPeer *peer;
+  Fixture f;
+  PortholeProbeView *view;
+  PortholeProbeResult *result;
+  PortholeTlsInfo *info;
+  int status = -1;
+
+  ck_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                           NULL, NULL, NULL, NULL, &status, NULL));
+  ck_assert_int_eq (status, 0);
+  certificate = g_tls_certificate_new_from_files (pem, key, &error);
+  ck_assert_msg (certificate != NULL, "%s", error ? error->message : "");
+  peer = porthole_test_peer_start_tls ("127.0.0.1", certificate);
+  f = open_page ();
+  view = PROBE_VIEW (&f);
+  result = part (view, PORTHOLE_TYPE_PROBE_VIEW, "result");
+
+  gtk_check_button_set_active (part (view, PORTHOLE_TYPE_PROBE_VIEW, "tls_check"), TRUE);
+  target = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  run_probe (&f, target);
+  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "verdict_label"), "Open");
+  ck_assert (gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "tls_box")));
+  for (GtkWidget *c = gtk_widget_get_first_child (part (result, PORTHOLE_TYPE_PROBE_RESULT, "tls_grid"));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      ck_assert (!gtk_label_get_use_markup (GTK_LABEL (c)));
+      g_string_append_printf (shown, "%s\n", gtk_label_get_text (GTK_LABEL (c)));
+    }
+  ck_assert_msg (strstr (shown->str, "CN=porthole.test") != NULL, "TLS card: %s", shown->str);
+  ck_assert_msg (strstr (shown->str, "TLS 1.") != NULL, "TLS card: %s", shown->str);
+  info = porthole_probe_get_tls_info (porthole_probe_view_get_probe (view));
+  ck_assert_ptr_nonnull (info);
+  problems = porthole_tls_info_dup_error_descriptions (info);
+  /* Not signed by a known authority, and not for 127.0.0.1 */
+  ck_assert_uint_ge (g_strv_length (problems), 2);
+  for (guint i = 0; problems[i] != NULL; i++)
+    ck_assert_msg (strstr (shown->str, problems[i]) != NULL, "“%s” not shown: %s", problems[i],
+                   shown->str);
+  maybe_screenshot (f.window, 960, 1300, "test-tls");
+
+  gtk_window_destroy (f.window);
+  porthole_test_peer_stop (peer);
+  g_unlink (pem);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+END_TEST
+
+/* Cancel in the middle of a connect that gets no answer */
+START_TEST (test_probe_cancel)
+{
+  int fillers[64];
+  guint16 port;
+  int listener = porthole_test_full_listener ("127.0.0.1", &port, fillers, G_N_ELEMENTS (fillers));
+  Fixture f = open_page ();
+  PortholeProbeView *view = PROBE_VIEW (&f);
+  PortholeProbe *probe = porthole_probe_view_get_probe (view);
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *steps = NULL;
+
+  porthole_test_page_set_target (f.page, target);
+  ck_assert (porthole_probe_view_start (view));
+  ck_assert (wait_until (probe_connecting, probe, WAIT_MS));
+  ck_assert (gtk_widget_get_visible (part (view, PORTHOLE_TYPE_PROBE_VIEW, "cancel_button")));
+  gtk_widget_activate_action (GTK_WIDGET (view), "probe.cancel", NULL);
+  ck_assert (!porthole_probe_get_running (probe));
+  porthole_test_spin (100);
+  ck_assert (gtk_widget_get_visible (part (view, PORTHOLE_TYPE_PROBE_VIEW, "connect_button")));
+  ck_assert (!gtk_widget_get_visible (part (view, PORTHOLE_TYPE_PROBE_VIEW, "cancel_button")));
+  ck_assert (!gtk_widget_get_visible (part (view, PORTHOLE_TYPE_PROBE_VIEW, "result")));
+  steps = porthole_probe_timeline_dup_text (part (view, PORTHOLE_TYPE_PROBE_VIEW, "timeline"));
+  ck_assert_msg (g_str_has_suffix (steps, "Cancelled\n"), "timeline: %s", steps);
+  /* and it runs again */
+  ck_assert (gtk_widget_get_sensitive (part (view, PORTHOLE_TYPE_PROBE_VIEW, "connect_button")));
+  gtk_window_destroy (f.window);
+  porthole_test_close_all (listener, fillers, G_N_ELEMENTS (fillers));
 }
 END_TEST
 
@@ -551,17 +657,6 @@ on_late_signal (guint *count)
   (*count)++;
 }
 
-static gboolean
-probe_connecting (gpointer data)
-{
-  PortholeProbe *probe = data;
-  guint n = 0;
-
-  /* the attempt is under way once the remote address is known */
-  porthole_probe_get_attempts (probe, &n);
-  return porthole_probe_get_remote_address (probe) != NULL && n == 0;
-}
-
 /* Closing the window in the middle of a probe (a peer that never answers) and of a scan: no
  * signal and no callback reach the views afterwards, everything is freed, nothing warns
  * (G_DEBUG=fatal-warnings). */
@@ -624,6 +719,8 @@ test_page_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_probe_open);
   tcase_add_test (tc, test_probe_closed);
+  tcase_add_test (tc, test_probe_tls);
+  tcase_add_test (tc, test_probe_cancel);
   tcase_add_test (tc, test_server_five_clients);
   tcase_add_test (tc, test_bad_input_table);
   tcase_add_test (tc, test_scan_needs_confirmation);

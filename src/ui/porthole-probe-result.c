@@ -157,7 +157,7 @@ show_tuple (PortholeProbeResult *self, PortholeProbe *probe, const PortholeSysct
   gtk_widget_set_visible (GTK_WIDGET (self->connect_time_label), timing != NULL);
 }
 
-static void
+static GtkWidget *
 add_detail (PortholeProbeResult *self, int row, const char *key, const char *value)
 {
   GtkWidget *k = gtk_label_new (key);
@@ -175,6 +175,7 @@ add_detail (PortholeProbeResult *self, int row, const char *key, const char *val
   gtk_widget_set_hexpand (v, TRUE);
   gtk_grid_attach (self->tls_grid, k, 0, row, 1, 1);
   gtk_grid_attach (self->tls_grid, v, 1, row, 1, 1);
+  return v;
 }
 
 static char *
@@ -192,6 +193,7 @@ show_tls (PortholeProbeResult *self, PortholeTlsInfo *info)
   g_autofree char *from = NULL;
   g_autofree char *until = NULL;
   g_autofree char *validity = NULL;
+  GtkWidget *problem_label;
   int row = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tls_grid))) != NULL)
@@ -214,7 +216,8 @@ show_tls (PortholeProbeResult *self, PortholeTlsInfo *info)
   /* Translators: a certificate's validity period */
   validity = g_strdup_printf (_("from %s until %s"), from, until);
   add_detail (self, row++, _("Valid"), validity);
-  add_detail (self, row++, _("Problems"), problem_text);
+  problem_label = add_detail (self, row++, _("Problems"), problem_text);
+  gtk_widget_add_css_class (problem_label, problems[0] != NULL ? "warning" : "success");
 }
 
 static void
