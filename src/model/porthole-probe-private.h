@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "porthole-cancel-link.h"
 #include "porthole-probe.h"
 #include "porthole-target.h"
 
@@ -40,8 +41,7 @@ struct _PortholeProbe {
   /* The run in flight */
   PortholeProbeRun    *run;            /* NULL when idle; owned by its GTask */
   GCancellable        *cancellable;    /* the run's own, cancelled by cancel()/dispose */
-  GCancellable        *external;       /* the caller's, forwarded to cancellable */
-  gulong               external_id;
+  PortholeCancelLink  *link;           /* from the caller's cancellable */
   gint64               start_us;
 };
 

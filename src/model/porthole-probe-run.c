@@ -70,10 +70,7 @@ porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char
   PortholeProbe *self = run->self;
 
   step_end (run);
-  if (self->external != NULL)
-    g_cancellable_disconnect (self->external, self->external_id);
-  g_clear_object (&self->external);
-  self->external_id = 0;
+  g_clear_pointer (&self->link, porthole_cancel_link_free);
   self->run = NULL;
 
   if (porthole_probe_is_cancelled (self))
@@ -458,25 +455,6 @@ resolve (GTask *task)
   porthole_probe_try_next_address (task);
 }
 
-/* The caller's cancellable may fire in any thread: hop to the main context */
-static gboolean
-cancel_in_main (gpointer data)
-{
-  porthole_probe_cancel (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_external_cancelled (GCancellable *cancellable, gpointer data)
-{
-  PortholeProbe *self = data;
-
-  /* Stop emitting at once, whichever thread this is; the rest happens on the main context */
-  g_cancellable_cancel (self->cancellable);
-  g_main_context_invoke_full (NULL, G_PRIORITY_HIGH, cancel_in_main, g_object_ref (self),
-                              g_object_unref);
-}
-
 void
 porthole_probe_run_async (PortholeProbe       *self,
                           GCancellable        *cancellable,
@@ -531,12 +509,8 @@ porthole_probe_run_async (PortholeProbe       *self,
   porthole_probe_set_running (self, TRUE);
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (cancellable != NULL)
-    {
-      self->external = g_object_ref (cancellable);
-      self->external_id = g_cancellable_connect (cancellable, G_CALLBACK (on_external_cancelled),
-                                                 self, NULL);
-    }
+  self->link = porthole_cancel_link_new (cancellable, self->cancellable, G_OBJECT (self),
+                                         (PortholeCancelFunc) porthole_probe_cancel);
   if (porthole_probe_is_cancelled (self))
     {
       porthole_probe_run_complete (task, PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);

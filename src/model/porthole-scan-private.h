@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "porthole-cancel-link.h"
 #include "porthole-scan.h"
 
 G_BEGIN_DECLS
@@ -11,31 +12,30 @@ G_BEGIN_DECLS
 typedef struct _PortholeScanRun PortholeScanRun;
 
 struct _PortholeScan {
-  GObject       parent_instance;
+  GObject             parent_instance;
 
-  char         *host;
-  char         *ports;
-  guint         concurrency;
-  guint         rate;
-  guint         timeout_ms;
-  gboolean      confirmed;
+  char               *host;
+  char               *ports;
+  guint               concurrency;
+  guint               rate;
+  guint               timeout_ms;
+  gboolean            confirmed;
 
-  gboolean      running;
-  char         *address;
-  double        progress;
-  guint         total;
-  guint         done;
-  guint         open;
-  guint         closed;
-  guint         filtered;
-  double        elapsed_ms;
-  GListStore   *results;
+  gboolean            running;
+  char               *address;
+  double              progress;
+  guint               total;
+  guint               done;
+  guint               open;
+  guint               closed;
+  guint               filtered;
+  double              elapsed_ms;
+  GListStore         *results;
 
-  PortholeScanRun *run;
-  GCancellable *cancellable;
-  GCancellable *external;
-  gulong        external_id;
-  guint         tick;
+  PortholeScanRun    *run;
+  GCancellable       *cancellable;
+  PortholeCancelLink *link;
+  guint               tick;
 };
 
 enum {

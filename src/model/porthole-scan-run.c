@@ -116,10 +116,7 @@ complete (GTask *task, GError *error)
   PortholeScan *self = g_task_get_source_object (task);
 
   g_clear_handle_id (&self->tick, g_source_remove);
-  if (self->external != NULL)
-    g_cancellable_disconnect (self->external, self->external_id);
-  g_clear_object (&self->external);
-  self->external_id = 0;
+  g_clear_pointer (&self->link, porthole_cancel_link_free);
   self->run = NULL;
   if (porthole_scan_is_cancelled (self))
     {
@@ -225,24 +222,6 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer data)
   g_resolver_free_addresses (addresses);
 }
 
-/* The caller's cancellable may fire in any thread: hop to the main context */
-static gboolean
-cancel_in_main (gpointer data)
-{
-  porthole_scan_cancel (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_external_cancelled (GCancellable *cancellable, gpointer data)
-{
-  PortholeScan *self = data;
-
-  g_cancellable_cancel (self->cancellable);
-  g_main_context_invoke_full (NULL, G_PRIORITY_HIGH, cancel_in_main, g_object_ref (self),
-                              g_object_unref);
-}
-
 static void
 reset (PortholeScan *self, guint total)
 {
@@ -310,12 +289,8 @@ porthole_scan_run_async (PortholeScan        *self,
   reset (self, porthole_port_list_get_count (run->ports));
   porthole_scan_set_running (self, TRUE);
 
-  if (cancellable != NULL)
-    {
-      self->external = g_object_ref (cancellable);
-      self->external_id = g_cancellable_connect (cancellable, G_CALLBACK (on_external_cancelled),
-                                                 self, NULL);
-    }
+  self->link = porthole_cancel_link_new (cancellable, self->cancellable, G_OBJECT (self),
+                                         (PortholeCancelFunc) porthole_scan_cancel);
   if (porthole_scan_is_cancelled (self))
     complete (task, NULL);
   else if (target->is_ip)
