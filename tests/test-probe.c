@@ -503,6 +503,49 @@ START_TEST (test_cancel_cycles)
 }
 END_TEST
 
+/* Cancel, then run again at once (a user pressing Cancel then Connect): the first run ends
+ * cancelled, the second is not disturbed by the first winding down */
+START_TEST (test_cancel_then_rerun)
+{
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello\n", 6);
+  guint16 filtered_port;
+  int fillers[16];
+  int filtered = porthole_test_full_listener ("127.0.0.1", &filtered_port, fillers,
+                                              G_N_ELEMENTS (fillers));
+  PortholeTestPeer *peer = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_SEND, hello);
+  g_autoptr(PortholeProbe) probe = probe_for ("127.0.0.1", filtered_port);
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  Cycle first = { 0 };
+  Run second;
+  guint n;
+
+  porthole_probe_run_async (probe, NULL, on_cycle_done, &first);
+  porthole_test_spin (20);
+  porthole_probe_cancel (probe);
+  porthole_probe_set_target (probe, target);
+  ck_assert_int_eq (run_probe (probe, &second, 10000), PORTHOLE_PROBE_STATUS_OPEN);
+  g_signal_connect (probe, "step", G_CALLBACK (on_cycle_step), &first);
+  first.cancelled = TRUE;   /* from here on, any signal comes from the first run */
+  for (guint i = 0; i < 200 && first.callbacks == 0; i++)
+    porthole_test_spin (10);
+  porthole_test_spin (50);
+  ck_assert_uint_eq (first.callbacks, 1);
+  ck_assert (first.got_cancelled);
+  ck_assert_uint_eq (first.after_cancel, 0);
+  /* The second run's results stand */
+  ck_assert_int_eq (porthole_probe_get_status (probe), PORTHOLE_PROBE_STATUS_OPEN);
+  ck_assert_uint_eq (porthole_probe_get_remote_port (probe), peer->port);
+  ck_assert_str_eq (porthole_probe_get_banner (probe), "hello\n");
+  porthole_probe_get_attempts (probe, &n);
+  ck_assert_uint_eq (n, 1);
+  ck_assert (has_step (&second, PORTHOLE_PROBE_STEP_FINISHED));
+  g_signal_handlers_disconnect_by_data (probe, &first);
+  run_clear (&second);
+  porthole_test_peer_stop (peer);
+  porthole_test_close_all (filtered, fillers, G_N_ELEMENTS (fillers));
+}
+END_TEST
+
 static Suite *
 probe_suite (void)
 {
@@ -521,6 +564,7 @@ probe_suite (void)
   tcase_add_test (tc, test_drip_peer);
   tcase_add_test (tc, test_udp);
   tcase_add_test (tc, test_cancel_cycles);
+  tcase_add_test (tc, test_cancel_then_rerun);
   suite_add_tcase (s, tc);
   return s;
 }

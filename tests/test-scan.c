@@ -338,6 +338,59 @@ cancel_cycles_child (int fd, gpointer data)
   return 0;
 }
 
+/* Cancel, then scan again at once: the first run's threads wind down while the second runs;
+ * the second's results and counts are its own */
+static int
+rerun_child (int fd, gpointer data)
+{
+  g_autofree char *reason = NULL;
+  g_autoptr(PortholeScan) scan = NULL;
+  g_autofree char *ports = NULL;
+  g_autoptr(PortholeScanResult) only = NULL;
+  guint16 port;
+  int listener;
+  Cycle first = { 0 };
+  Wait second;
+
+  if (!porthole_test_enter_netns (&reason))
+    CHILD_FAIL (fd, "netns: %s", reason);
+  listener = porthole_test_listener ("127.0.0.1", &port, 16);
+  scan = porthole_scan_new ("127.0.0.1", "1-65535");
+  porthole_scan_run_async (scan, NULL, on_cycle_done, &first);
+  porthole_test_spin (30);
+  porthole_scan_cancel (scan);
+  ports = g_strdup_printf ("%u-%u", port - 50, port + 50);
+  porthole_scan_set_ports (scan, ports);
+  if (!run_scan (scan, &second, 10000) || !second.ok)
+    CHILD_FAIL (fd, "the second scan failed");
+  for (guint i = 0; i < 200 && first.callbacks == 0; i++)
+    porthole_test_spin (10);
+  if (first.callbacks != 1 || !first.got_cancelled)
+    CHILD_FAIL (fd, "first run: %u callbacks, cancelled %d", first.callbacks, first.got_cancelled);
+  if (porthole_scan_get_ports_done (scan) != 101 || porthole_scan_get_closed_count (scan) != 100 ||
+      g_list_model_get_n_items (porthole_scan_get_results (scan)) != 1)
+    CHILD_FAIL (fd, "second run: done %u closed %u open %u", porthole_scan_get_ports_done (scan),
+                porthole_scan_get_closed_count (scan),
+                g_list_model_get_n_items (porthole_scan_get_results (scan)));
+  only = g_list_model_get_item (porthole_scan_get_results (scan), 0);
+  if (porthole_scan_result_get_port (only) != port)
+    CHILD_FAIL (fd, "found %u, listening on %u", porthole_scan_result_get_port (only), port);
+  porthole_test_spin (200);
+  if (porthole_scan_get_ports_done (scan) != 101 || porthole_scan_get_running (scan))
+    CHILD_FAIL (fd, "the first run touched the second's state");
+  close (listener);
+  return 0;
+}
+
+START_TEST (test_cancel_then_rerun)
+{
+  g_autofree char *message = NULL;
+  int status = porthole_test_run_forked (rerun_child, NULL, &message);
+
+  ck_assert_msg (status == 0, "%s", message);
+}
+END_TEST
+
 START_TEST (test_cancel_cycles)
 {
   g_autofree char *message = NULL;
@@ -358,6 +411,7 @@ scan_suite (void)
   tcase_add_test (tc, test_filtered_and_rate);
   tcase_add_test (tc, test_refusals);
   tcase_add_test (tc, test_cancel_cycles);
+  tcase_add_test (tc, test_cancel_then_rerun);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -78,6 +78,7 @@ enum {
  * own cancellable, cancelled by the step's timer (a timeout) or by porthole_probe_cancel(). */
 struct _PortholeProbeRun {
   PortholeProbe        *self;        /* the task's source object */
+  GCancellable         *cancellable; /* this run's (self->cancellable belongs to the newest) */
   PortholeTarget       *target;
   GPtrArray            *addresses;   /* GInetAddress */
   guint                 scope_id;

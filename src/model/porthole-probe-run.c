@@ -17,6 +17,7 @@ run_free (gpointer data)
 
   g_clear_handle_id (&run->timer, g_source_remove);
   g_clear_object (&run->op);
+  g_clear_object (&run->cancellable);
   g_clear_pointer (&run->target, porthole_target_free);
   g_clear_pointer (&run->addresses, g_ptr_array_unref);
   g_free (run->best_message);
@@ -50,7 +51,7 @@ porthole_probe_step_begin (PortholeProbeRun *run, guint timeout_ms)
   run->op = g_cancellable_new ();
   run->timed_out = FALSE;
   run->timer = g_timeout_add (timeout_ms, on_step_timeout, run);
-  if (porthole_probe_is_cancelled (run->self))
+  if (g_cancellable_is_cancelled (run->cancellable))
     g_cancellable_cancel (run->op);
   return run->op;
 }
@@ -70,12 +71,17 @@ porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char
   PortholeProbe *self = run->self;
 
   step_end (run);
-  g_clear_pointer (&self->link, porthole_cancel_link_free);
-  self->run = NULL;
-
-  if (porthole_probe_is_cancelled (self))
+  /* A run cancelled and replaced by a new one at once must leave the new one's state alone */
+  if (self->run == run)
     {
-      porthole_probe_set_running (self, FALSE);
+      g_clear_pointer (&self->link, porthole_cancel_link_free);
+      self->run = NULL;
+    }
+
+  if (g_cancellable_is_cancelled (run->cancellable))
+    {
+      if (self->run == NULL)
+        porthole_probe_set_running (self, FALSE);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                _("The probe was cancelled"));
       g_object_unref (task);
@@ -102,7 +108,7 @@ porthole_probe_bail_if_cancelled (GTask **task)
   PortholeProbeRun *run = g_task_get_task_data (*task);
 
   step_end (run);
-  if (!porthole_probe_is_cancelled (run->self))
+  if (!g_cancellable_is_cancelled (run->cancellable))
     return FALSE;
   porthole_probe_run_complete (g_steal_pointer (task), PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
   return TRUE;
@@ -493,6 +499,7 @@ porthole_probe_run_async (PortholeProbe       *self,
 
   run = g_new0 (PortholeProbeRun, 1);
   run->self = self;
+  run->cancellable = g_object_ref (self->cancellable);
   run->target = g_steal_pointer (&target);
   run->addresses = g_ptr_array_new_with_free_func (g_object_unref);
   run->client = g_socket_client_new ();

@@ -18,6 +18,7 @@
 
 struct _PortholeScanRun {
   PortholeScan        *self;
+  GCancellable        *cancellable;   /* this run's (self->cancellable belongs to the newest) */
   PortholeConnectScan  engine;
   PortholePortList    *ports;
   GMutex               lock;
@@ -32,6 +33,7 @@ scan_run_free (gpointer data)
   PortholeScanRun *run = data;
 
   g_clear_object (&run->engine.address);
+  g_clear_object (&run->cancellable);
   g_clear_pointer (&run->ports, porthole_port_list_free);
   g_mutex_clear (&run->lock);
   g_array_unref (run->found);
@@ -114,11 +116,16 @@ static void
 complete (GTask *task, GError *error)
 {
   PortholeScan *self = g_task_get_source_object (task);
+  PortholeScanRun *run = g_task_get_task_data (task);
 
-  g_clear_handle_id (&self->tick, g_source_remove);
-  g_clear_pointer (&self->link, porthole_cancel_link_free);
-  self->run = NULL;
-  if (porthole_scan_is_cancelled (self))
+  /* A run cancelled and replaced by a new one at once must leave the new one's state alone */
+  if (self->run == run)
+    {
+      g_clear_handle_id (&self->tick, g_source_remove);
+      g_clear_pointer (&self->link, porthole_cancel_link_free);
+      self->run = NULL;
+    }
+  if (g_cancellable_is_cancelled (run->cancellable))
     {
       g_clear_error (&error);
       g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The scan was cancelled"));
@@ -151,11 +158,12 @@ on_scan_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   GTask *outer = data;
   PortholeScan *self = PORTHOLE_SCAN (source);
+  PortholeScanRun *run = g_task_get_task_data (outer);
   GError *error = NULL;
 
   g_task_propagate_boolean (G_TASK (result), &error);
-  if (!porthole_scan_is_cancelled (self))
-    update (self, g_task_get_task_data (outer));
+  if (!g_cancellable_is_cancelled (run->cancellable))
+    update (self, run);
   complete (outer, error);
 }
 
@@ -189,7 +197,7 @@ begin_scan (GTask *task, GInetAddress *address, guint scope_id)
   run->start_us = g_get_monotonic_time ();
   self->tick = g_timeout_add (TICK_MS, on_tick, self);
 
-  inner = g_task_new (self, self->cancellable, on_scan_done, task);
+  inner = g_task_new (self, run->cancellable, on_scan_done, task);
   g_task_set_source_tag (inner, begin_scan);
   g_task_set_task_data (inner, run, NULL);
   g_task_run_in_thread (inner, scan_thread);
@@ -200,11 +208,12 @@ static void
 on_resolved (GObject *source, GAsyncResult *result, gpointer data)
 {
   GTask *task = data;
+  PortholeScanRun *run = g_task_get_task_data (task);
   GError *error = NULL;
   GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
   GInetAddress *chosen;
 
-  if (addresses == NULL || porthole_scan_is_cancelled (g_task_get_source_object (task)))
+  if (addresses == NULL || g_cancellable_is_cancelled (run->cancellable))
     {
       g_resolver_free_addresses (addresses);
       complete (task, error);
@@ -281,6 +290,7 @@ porthole_scan_run_async (PortholeScan        *self,
 
   run = g_new0 (PortholeScanRun, 1);
   run->self = self;
+  run->cancellable = g_object_ref (self->cancellable);
   run->ports = g_steal_pointer (&ports);
   run->found = g_array_new (FALSE, FALSE, sizeof (guint16));
   g_mutex_init (&run->lock);
