@@ -134,7 +134,9 @@ maybe_screenshot (GtkWindow *window, int width, int height, const char *name)
   if (dir == NULL)
     return;
   gtk_window_set_default_size (window, width, height);
-  porthole_test_spin (600);
+  porthole_test_spin (300);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  porthole_test_spin (700);
   surface = gtk_native_get_surface (GTK_NATIVE (window));
   ck_assert (GDK_IS_X11_SURFACE (surface));
   xid = g_strdup_printf ("0x%lx", (gulong) gdk_x11_surface_get_xid (surface));
@@ -167,6 +169,7 @@ run_probe (Fixture *f, const char *target)
 
 START_TEST (test_probe_open)
 {
+  /* A banner with a terminal escape and a NUL (the 23rd byte) */
   g_autoptr(GBytes) hello = g_bytes_new_static ("SSH-2.0-Porthole\r\n\x1b[2J", 23);
   PortholeTestPeer *peer = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_SEND, hello);
   Fixture f = open_page ();
@@ -186,6 +189,7 @@ START_TEST (test_probe_open)
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
 
+  maybe_screenshot (f.window, 960, 700, "test-empty");
   run_probe (&f, target);
   ck_assert (porthole_test_peer_wait_accepted (peer, WAIT_MS));
 
@@ -220,7 +224,7 @@ START_TEST (test_probe_open)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   banner = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   ck_assert_msg (strstr (banner, "SSH-2.0-Porthole") != NULL, "banner: %s", banner);
-  ck_assert_msg (strstr (banner, "\\x1b[2J") != NULL && strchr (banner, '\x1b') == NULL,
+  ck_assert_msg (strstr (banner, "\\x1b[2J\\x00") != NULL && strchr (banner, '\x1b') == NULL,
                  "banner: %s", banner);
 
   /* Remembered for next time */
@@ -234,11 +238,11 @@ START_TEST (test_probe_open)
                       NULL);
   ck_assert_int_le (min_width, 360);
 
-  maybe_screenshot (f.window, 960, 1040, "test");
-  maybe_screenshot (f.window, 360, 900, "test-narrow");
+  maybe_screenshot (f.window, 1000, 1080, "test");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  maybe_screenshot (f.window, 960, 1040, "test-dark");
+  maybe_screenshot (f.window, 1000, 1080, "test-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  maybe_screenshot (f.window, 360, 900, "test-narrow");
 
   gtk_window_destroy (f.window);
   porthole_test_peer_stop (peer);
@@ -507,6 +511,12 @@ START_TEST (test_bad_input_table)
                      "“%s”: message “%s” does not name “%s”", targets[i].text,
                      gtk_label_get_text (GTK_LABEL (message)), targets[i].names);
     }
+  gtk_editable_set_text (GTK_EDITABLE (entry), "::1:22");
+  g_signal_emit_by_name (entry, "activate");
+  gtk_editable_set_text (GTK_EDITABLE (ports), "80,,81");
+  maybe_screenshot (f.window, 960, 500, "test-invalid");
+  gtk_stack_set_visible_child_name (part (f.page, PORTHOLE_TYPE_TEST_PAGE, "stack"), "scan");
+  maybe_screenshot (f.window, 960, 500, "test-invalid-scan");
   /* Fixing the text clears the mark */
   gtk_editable_set_text (GTK_EDITABLE (entry), "h:22");
   ck_assert (!gtk_widget_get_visible (message));
