@@ -239,6 +239,9 @@ target_suite (void)
   Suite *s = suite_create ("target");
   TCase *tc = tcase_create ("parse");
 
+  /* The megabyte inputs take a while under the sanitizers on a busy machine */
+  tcase_set_timeout (tc, 60);
+
   tcase_add_test (tc, test_bad_input_table);
   tcase_add_test (tc, test_forms);
   tcase_add_test (tc, test_urls);
