@@ -267,6 +267,8 @@ test_server_suite (void)
   Suite *s = suite_create ("test-server");
   TCase *tc = tcase_create ("server");
 
+  tcase_set_timeout (tc, 60);
+
   tcase_add_checked_fixture (tc, warm_up, NULL);
   tcase_add_test (tc, test_five_clients);
   tcase_add_test (tc, test_stop_with_clients);
