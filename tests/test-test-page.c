@@ -33,7 +33,8 @@ find_by_type (GtkWidget *widget, GType type)
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     {
       GtkWidget *found = find_by_type (c, type);
 
@@ -87,6 +88,8 @@ label_text (gpointer widget, GType type, const char *name)
 {
   return gtk_label_get_text (GTK_LABEL (part (widget, type, name)));
 }
+
+#define RESULT_TEXT(result, name) label_text ((result), PORTHOLE_TYPE_PROBE_RESULT, (name))
 
 /* Iterates the main loop until @cond holds or @timeout_ms passes */
 static gboolean
@@ -186,6 +189,9 @@ START_TEST (test_probe_open)
   g_auto(GStrv) history = NULL;
   g_autofree char *last = NULL;
   int min_width = 0;
+  GtkMenuButton *history_button;
+  g_autoptr(GMenuModel) recent = NULL;
+  g_autofree char *item = NULL;
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
 
@@ -195,21 +201,21 @@ START_TEST (test_probe_open)
 
   /* The verdict, in colour and words */
   ck_assert (gtk_widget_get_visible (GTK_WIDGET (result)));
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "verdict_label"), "Open");
+  ck_assert_str_eq (RESULT_TEXT (result, "verdict_label"), "Open");
   ck_assert (gtk_widget_has_css_class (part (result, PORTHOLE_TYPE_PROBE_RESULT, "verdict_label"),
                                        "success"));
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "explanation_label"),
+  ck_assert_str_eq (RESULT_TEXT (result, "explanation_label"),
                     porthole_probe_result_explain (PORTHOLE_PROBE_STATUS_OPEN));
 
   /* The 4-tuple: our end is the port the peer's accept() saw */
   ck_assert (gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "tuple_box")));
   local_port = g_strdup_printf ("port %u", peer->client_port);
   remote_port = g_strdup_printf ("port %u", peer->port);
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "local_address_label"), "127.0.0.1");
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "local_port_label"), local_port);
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "remote_address_label"), "127.0.0.1");
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "remote_port_label"), remote_port);
-  ck_assert_ptr_nonnull (strstr (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "ephemeral_label"),
+  ck_assert_str_eq (RESULT_TEXT (result, "local_address_label"), "127.0.0.1");
+  ck_assert_str_eq (RESULT_TEXT (result, "local_port_label"), local_port);
+  ck_assert_str_eq (RESULT_TEXT (result, "remote_address_label"), "127.0.0.1");
+  ck_assert_str_eq (RESULT_TEXT (result, "remote_port_label"), remote_port);
+  ck_assert_ptr_nonnull (strstr (RESULT_TEXT (result, "ephemeral_label"),
                                  local_port + 5));
 
   /* The steps, in order, with the address connected to */
@@ -232,6 +238,13 @@ START_TEST (test_probe_open)
   ck_assert_str_eq (history[0], target);
   last = g_settings_get_string (settings, "last-target");
   ck_assert_str_eq (last, target);
+  history_button = part (view, PORTHOLE_TYPE_PROBE_VIEW, "history_button");
+  ck_assert (gtk_widget_get_sensitive (GTK_WIDGET (history_button)));
+  recent = g_menu_model_get_item_link (gtk_menu_button_get_menu_model (history_button), 0,
+                                       G_MENU_LINK_SECTION);
+  ck_assert_int_eq (g_menu_model_get_n_items (recent), 1);
+  ck_assert (g_menu_model_get_item_attribute (recent, 0, G_MENU_ATTRIBUTE_TARGET, "s", &item));
+  ck_assert_str_eq (item, target);
 
   /* Fits a phone: 360 px (the stack measures its three sections) */
   gtk_widget_measure (GTK_WIDGET (f.page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL,
@@ -239,7 +252,8 @@ START_TEST (test_probe_open)
   ck_assert_int_le (min_width, 360);
 
   maybe_screenshot (f.window, 1000, 1080, "test");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
   maybe_screenshot (f.window, 1000, 1080, "test-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   maybe_screenshot (f.window, 360, 900, "test-narrow");
@@ -253,6 +267,7 @@ END_TEST
 
 START_TEST (test_probe_closed)
 {
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.porthole.Porthole");
   guint16 port;
   int fd = porthole_test_bound_socket ("127.0.0.1", &port);
   Fixture f = open_page ();
@@ -261,13 +276,19 @@ START_TEST (test_probe_closed)
   g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *steps = NULL;
 
+  /* The timeout follows the preference */
+  g_settings_set_uint (settings, "probe-timeout", 7);
+  ck_assert_int_eq (gtk_spin_button_get_value_as_int (part (view, PORTHOLE_TYPE_PROBE_VIEW,
+                                                            "timeout_spin")), 7);
+  g_settings_reset (settings, "probe-timeout");
   run_probe (&f, target);
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "verdict_label"), "Closed");
+  ck_assert_uint_eq (porthole_probe_get_timeout_ms (porthole_probe_view_get_probe (view)), 5000);
+  ck_assert_str_eq (RESULT_TEXT (result, "verdict_label"), "Closed");
   ck_assert (gtk_widget_has_css_class (part (result, PORTHOLE_TYPE_PROBE_RESULT, "verdict_label"),
                                        "error"));
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "explanation_label"),
+  ck_assert_str_eq (RESULT_TEXT (result, "explanation_label"),
                     porthole_probe_result_explain (PORTHOLE_PROBE_STATUS_CLOSED));
-  ck_assert_ptr_nonnull (strstr (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "error_label"),
+  ck_assert_ptr_nonnull (strstr (RESULT_TEXT (result, "error_label"),
                                  "Refused"));
   /* No connection, so no banner */
   ck_assert (!gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "banner_box")));
@@ -310,10 +331,12 @@ START_TEST (test_probe_tls)
   PortholeProbeView *view;
   PortholeProbeResult *result;
   PortholeTlsInfo *info;
+  GtkWidget *grid;
   int status = -1;
 
-  ck_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                           NULL, NULL, NULL, NULL, &status, NULL));
+  ck_assert (g_spawn_sync (NULL, (char **) argv, NULL,
+                           G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                           NULL, &status, NULL));
   ck_assert_int_eq (status, 0);
   certificate = g_tls_certificate_new_from_files (pem, key, &error);
   ck_assert_msg (certificate != NULL, "%s", error ? error->message : "");
@@ -325,10 +348,11 @@ START_TEST (test_probe_tls)
   gtk_check_button_set_active (part (view, PORTHOLE_TYPE_PROBE_VIEW, "tls_check"), TRUE);
   target = g_strdup_printf ("127.0.0.1:%u", peer->port);
   run_probe (&f, target);
-  ck_assert_str_eq (label_text (result, PORTHOLE_TYPE_PROBE_RESULT, "verdict_label"), "Open");
+  ck_assert_str_eq (RESULT_TEXT (result, "verdict_label"), "Open");
   ck_assert (gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "tls_box")));
-  for (GtkWidget *c = gtk_widget_get_first_child (part (result, PORTHOLE_TYPE_PROBE_RESULT, "tls_grid"));
-       c != NULL; c = gtk_widget_get_next_sibling (c))
+  grid = part (result, PORTHOLE_TYPE_PROBE_RESULT, "tls_grid");
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     {
       ck_assert (!gtk_label_get_use_markup (GTK_LABEL (c)));
       g_string_append_printf (shown, "%s\n", gtk_label_get_text (GTK_LABEL (c)));
@@ -350,6 +374,33 @@ START_TEST (test_probe_tls)
   g_unlink (pem);
   g_unlink (key);
   g_rmdir (dir);
+}
+END_TEST
+
+/* UDP: one datagram, and the echo's reply makes it open */
+START_TEST (test_probe_udp)
+{
+  PortholeTestPeer *peer = porthole_test_peer_start ("127.0.0.1", PORTHOLE_TEST_PEER_UDP_ECHO,
+                                                     NULL);
+  Fixture f = open_page ();
+  PortholeProbeView *view = PROBE_VIEW (&f);
+  PortholeProbeResult *result = part (view, PORTHOLE_TYPE_PROBE_VIEW, "result");
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  g_autofree char *steps = NULL;
+
+  gtk_check_button_set_active (part (view, PORTHOLE_TYPE_PROBE_VIEW, "udp_check"), TRUE);
+  /* TLS needs TCP */
+  ck_assert (!gtk_widget_get_sensitive (part (view, PORTHOLE_TYPE_PROBE_VIEW, "tls_check")));
+  run_probe (&f, target);
+  ck_assert (porthole_probe_get_udp (porthole_probe_view_get_probe (view)));
+  ck_assert_str_eq (RESULT_TEXT (result, "verdict_label"), "Open");
+  ck_assert (gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "tuple_box")));
+  ck_assert_str_ne (RESULT_TEXT (result, "local_port_label"), "port 0");
+  ck_assert (!gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "banner_box")));
+  steps = porthole_probe_timeline_dup_text (part (view, PORTHOLE_TYPE_PROBE_VIEW, "timeline"));
+  ck_assert_msg (strstr (steps, "UDP") != NULL, "timeline: %s", steps);
+  gtk_window_destroy (f.window);
+  porthole_test_peer_stop (peer);
 }
 END_TEST
 
@@ -432,11 +483,13 @@ START_TEST (test_server_five_clients)
   /* One server port, five client ports */
   for (guint i = 0; i < 5; i++)
     {
-      PortholeTestClient *client = g_list_model_get_item (porthole_test_server_get_clients (server), i);
+      g_autoptr(PortholeTestClient) client =
+        g_list_model_get_item (porthole_test_server_get_clients (server), i);
+      guint client_port = porthole_test_client_get_remote_port (client);
+
 
       ck_assert_uint_eq (porthole_test_client_get_local_port (client), port);
-      g_hash_table_add (client_ports, GUINT_TO_POINTER (porthole_test_client_get_remote_port (client)));
-      g_object_unref (client);
+      g_hash_table_add (client_ports, GUINT_TO_POINTER (client_port));
     }
   ck_assert_uint_eq (g_hash_table_size (client_ports), 5);
 
@@ -496,7 +549,8 @@ START_TEST (test_bad_input_table)
           /* Accepted as typed; not started, which would look the name "h" up */
           ck_assert_msg (!gtk_widget_get_visible (message), "“%s”: %s", targets[i].text,
                          gtk_label_get_text (GTK_LABEL (message)));
-          ck_assert_msg (gtk_widget_get_sensitive (connect), "“%s” not accepted", targets[i].text);
+          ck_assert_msg (gtk_widget_get_sensitive (connect), "“%s” not accepted",
+                         targets[i].text);
           continue;
         }
       /* Said while typing (the empty entry waits for Enter), then in red on Enter */
@@ -528,8 +582,8 @@ START_TEST (test_bad_input_table)
       if (port_lists[i].ok)
         {
           /* Not started: a full scan belongs in a private network namespace */
-          ck_assert_msg (!gtk_widget_get_visible (ports_message), "“%s”: %s", port_lists[i].text,
-                         gtk_label_get_text (GTK_LABEL (ports_message)));
+          ck_assert_msg (!gtk_widget_get_visible (ports_message), "“%s”: %s",
+                         port_lists[i].text, gtk_label_get_text (GTK_LABEL (ports_message)));
           ck_assert (gtk_widget_get_sensitive (start));
           continue;
         }
@@ -538,7 +592,8 @@ START_TEST (test_bad_input_table)
       g_signal_emit_by_name (ports, "activate");
       ck_assert (!porthole_scan_get_running (scan));
       ck_assert (gtk_widget_has_css_class (ports, "error"));
-      ck_assert_msg (strstr (gtk_label_get_text (GTK_LABEL (ports_message)), port_lists[i].names) != NULL,
+      ck_assert_msg (strstr (gtk_label_get_text (GTK_LABEL (ports_message)),
+                             port_lists[i].names) != NULL,
                      "“%s”: message “%s” does not name “%s”", port_lists[i].text,
                      gtk_label_get_text (GTK_LABEL (ports_message)), port_lists[i].names);
     }
@@ -627,6 +682,7 @@ START_TEST (test_scan_loopback)
   g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u", open_port);
   g_autofree char *target = NULL;
   GtkWidget *row, *button;
+  GtkStack *stack;
 
   gtk_editable_set_text (part (view, PORTHOLE_TYPE_SCAN_VIEW, "ports_entry"), ports);
   ck_assert (porthole_scan_view_start (view));
@@ -652,8 +708,8 @@ START_TEST (test_scan_loopback)
   ck_assert_str_eq (target, expected);
   ck_assert_str_eq (gtk_editable_get_text (part (PROBE_VIEW (&f), PORTHOLE_TYPE_PROBE_VIEW,
                                                  "target_entry")), expected);
-  ck_assert_str_eq (gtk_stack_get_visible_child_name (part (f.page, PORTHOLE_TYPE_TEST_PAGE, "stack")),
-                    "probe");
+  stack = part (f.page, PORTHOLE_TYPE_TEST_PAGE, "stack");
+  ck_assert_str_eq (gtk_stack_get_visible_child_name (stack), "probe");
   gtk_window_destroy (f.window);
   close (listener);
   close (closed);
@@ -730,6 +786,7 @@ test_page_suite (void)
   tcase_add_test (tc, test_probe_open);
   tcase_add_test (tc, test_probe_closed);
   tcase_add_test (tc, test_probe_tls);
+  tcase_add_test (tc, test_probe_udp);
   tcase_add_test (tc, test_probe_cancel);
   tcase_add_test (tc, test_server_five_clients);
   tcase_add_test (tc, test_bad_input_table);

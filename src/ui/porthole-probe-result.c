@@ -139,9 +139,9 @@ show_tuple (PortholeProbeResult *self, PortholeProbe *probe, const PortholeSysct
                                   tuple, -1);
 
   if (porthole_port_is_ephemeral (sysctl, local_port))
-    ephemeral = g_strdup_printf (_("Your system picked port %u for this one connection from its "
-                                   "ephemeral range, %u–%u. Together, these two addresses and two "
-                                   "ports name the connection: its 4-tuple."),
+    ephemeral = g_strdup_printf (_("Your system picked port %u for this one connection from "
+                                   "its ephemeral range, %u–%u. Together, these two addresses "
+                                   "and two ports name the connection: its 4-tuple."),
                                  local_port, sysctl->ephemeral_start, sysctl->ephemeral_end);
   else
     ephemeral = g_strdup_printf (_("Port %u is outside this system's ephemeral range (%u–%u): "
@@ -203,8 +203,10 @@ show_tls (PortholeProbeResult *self, PortholeTlsInfo *info)
     return;
 
   problems = porthole_tls_info_dup_error_descriptions (info);
-  problem_text = problems[0] != NULL ? g_strjoinv ("\n", problems)
-                                     : g_strdup (_("None: the certificate checks out for this name"));
+  if (problems[0] != NULL)
+    problem_text = g_strjoinv ("\n", problems);
+  else
+    problem_text = g_strdup (_("None: the certificate checks out for this name"));
   if (porthole_tls_info_get_handshake_error (info) != NULL)
     add_detail (self, row++, _("Handshake"), porthole_tls_info_get_handshake_error (info));
   add_detail (self, row++, _("Version"), porthole_tls_info_get_version (info));
@@ -237,8 +239,10 @@ show_banner (PortholeProbeResult *self, PortholeProbe *probe)
     {
       g_autofree char *caption =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%zu byte, shown escaped: control characters appear as \\xNN.",
-                                      "%zu bytes, shown escaped: control characters appear as \\xNN.",
+                                      "%zu byte, shown escaped: control characters appear "
+                                      "as \\xNN.",
+                                      "%zu bytes, shown escaped: control characters appear "
+                                      "as \\xNN.",
                                       size), size);
       gtk_label_set_text (self->banner_caption, caption);
     }

@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 #define PORTHOLE_TYPE_PROBE_TIMELINE (porthole_probe_timeline_get_type ())
-G_DECLARE_FINAL_TYPE (PortholeProbeTimeline, porthole_probe_timeline, PORTHOLE, PROBE_TIMELINE, AdwBin)
+G_DECLARE_FINAL_TYPE (PortholeProbeTimeline, porthole_probe_timeline, PORTHOLE, PROBE_TIMELINE,
+                      AdwBin)
 
 /* The steps of a probe as they happen, one row each, with the time since the start.
  * Messages are shown as plain text (the model escapes them). The last row of a step that is

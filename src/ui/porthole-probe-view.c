@@ -159,7 +159,8 @@ set_banner_pending (PortholeProbeView *self)
 
   if (wait_ms == 0)
     return;
-  text = g_strdup_printf (_("Waiting up to %.1f s for the server to speak first…"), wait_ms / 1000.0);
+  text = g_strdup_printf (_("Waiting up to %.1f s for the server to speak first…"),
+                          wait_ms / 1000.0);
   porthole_probe_timeline_set_pending (self->timeline, text);
 }
 
@@ -236,6 +237,7 @@ gboolean
 porthole_probe_view_start (PortholeProbeView *self)
 {
   g_autofree char *text = NULL;
+  guint timeout_s;
 
   g_return_val_if_fail (PORTHOLE_IS_PROBE_VIEW (self), FALSE);
 
@@ -255,8 +257,8 @@ porthole_probe_view_start (PortholeProbeView *self)
   porthole_probe_set_udp (self->probe, gtk_check_button_get_active (self->udp_check));
   porthole_probe_set_tls (self->probe, gtk_check_button_get_active (self->tls_check) &&
                                        !gtk_check_button_get_active (self->udp_check));
-  porthole_probe_set_timeout_ms (self->probe,
-                                 (guint) gtk_spin_button_get_value_as_int (self->timeout_spin) * 1000);
+  timeout_s = (guint) gtk_spin_button_get_value_as_int (self->timeout_spin);
+  porthole_probe_set_timeout_ms (self->probe, timeout_s * 1000);
   porthole_probe_timeline_clear (self->timeline);
   gtk_widget_set_visible (self->timeline_box, TRUE);
   gtk_widget_set_visible (self->empty_page, FALSE);
@@ -423,7 +425,8 @@ porthole_probe_view_class_init (PortholeProbeViewClass *klass)
 
   g_type_ensure (PORTHOLE_TYPE_PROBE_TIMELINE);
   g_type_ensure (PORTHOLE_TYPE_PROBE_RESULT);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-probe-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/porthole-probe-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeProbeView, target_entry);
   gtk_widget_class_bind_template_child (widget_class, PortholeProbeView, history_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeProbeView, connect_button);

@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (PortholeProbeView, porthole_probe_view, PORTHOLE, PROBE_VI
 /* Target history (target-history, last-target) and the default timeout (probe-timeout). */
 void           porthole_probe_view_set_settings (PortholeProbeView *self, GSettings *settings);
 /* The monitor's sysctl says which ports are ephemeral on this system. */
-void           porthole_probe_view_set_monitor (PortholeProbeView *self, PortholeSocketMonitor *monitor);
+void           porthole_probe_view_set_monitor (PortholeProbeView     *self,
+                                                PortholeSocketMonitor *monitor);
 /* Fills the entry; does not start. */
 void           porthole_probe_view_set_target (PortholeProbeView *self, const char *target);
 /* As pressing Connect: validates (showing the problem inline) and starts. */

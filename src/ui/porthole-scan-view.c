@@ -257,7 +257,8 @@ ask_confirmation (PortholeScanView *self)
   body = g_strdup_printf (_("Only scan hosts you are authorised to test. “%s” is not this "
                             "computer: scanning someone else's machine can look like an attack."),
                           quoted);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                            : NULL,
                                                        _("Scan Another Computer?"), NULL));
   /* The body quotes what the user typed: plain text */
   adw_message_dialog_set_body_use_markup (dialog, FALSE);
@@ -404,7 +405,8 @@ porthole_scan_view_class_init (PortholeScanViewClass *klass)
     g_signal_new ("test-target", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-scan-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/porthole-scan-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeScanView, host_entry);
   gtk_widget_class_bind_template_child (widget_class, PortholeScanView, host_error);
   gtk_widget_class_bind_template_child (widget_class, PortholeScanView, ports_entry);

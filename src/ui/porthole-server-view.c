@@ -43,10 +43,16 @@ set_status (PortholeServerView *self, const char *text, gboolean error)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
 }
 
+static char *
+dup_address (PortholeServerView *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_entry))));
+}
+
 static void
 on_address_changed (PortholeServerView *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_entry))));
+  g_autofree char *text = dup_address (self);
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (text);
   const char *note;
   gboolean warn = TRUE;
@@ -79,7 +85,8 @@ static void
 update_clients_heading (PortholeServerView *self)
 {
   guint n = porthole_test_server_get_n_clients (self->server);
-  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Client", "%u Clients", n), n);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Client",
+                                                        "%u Clients", n), n);
 
   gtk_label_set_text (self->clients_heading, text);
 }
@@ -120,8 +127,8 @@ create_client_row (gpointer item, gpointer data)
   PortholeTestClient *client = item;
   guint client_port = porthole_test_client_get_remote_port (client);
   PortholePortRange range = porthole_port_range (client_port);
-  g_autofree char *from = porthole_format_endpoint (porthole_test_client_get_remote_address (client),
-                                                    client_port);
+  g_autofree char *from =
+    porthole_format_endpoint (porthole_test_client_get_remote_address (client), client_port);
   g_autofree char *to = porthole_format_endpoint (porthole_test_client_get_local_address (client),
                                                   porthole_test_client_get_local_port (client));
   /* Translators: one client's connection, "client IP:port → server IP:port" */
@@ -171,12 +178,13 @@ porthole_server_view_start (PortholeServerView *self)
 
   if (porthole_test_server_get_running (self->server))
     return TRUE;
-  address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_entry))));
+  address = dup_address (self);
   greeting = gtk_editable_get_text (GTK_EDITABLE (self->greeting_entry));
   /* Line-based clients (nc, telnet) show a line once it ends */
   line = greeting[0] != '\0' ? g_strconcat (greeting, "\r\n", NULL) : NULL;
   porthole_test_server_set_address (self->server, address);
-  porthole_test_server_set_port (self->server, (guint) gtk_spin_button_get_value_as_int (self->port_spin));
+  porthole_test_server_set_port (self->server,
+                                 (guint) gtk_spin_button_get_value_as_int (self->port_spin));
   porthole_test_server_set_greeting (self->server, line);
   if (!porthole_test_server_start (self->server, &error))
     {
@@ -253,8 +261,9 @@ static void
 action_connect_clients (GtkWidget *widget, const char *name, GVariant *param)
 {
   PortholeServerView *self = PORTHOLE_SERVER_VIEW (widget);
+  guint n = (guint) gtk_spin_button_get_value_as_int (self->count_spin);
 
-  porthole_server_view_connect_clients (self, (guint) gtk_spin_button_get_value_as_int (self->count_spin));
+  porthole_server_view_connect_clients (self, n);
 }
 
 static void
@@ -299,7 +308,8 @@ porthole_server_view_class_init (PortholeServerViewClass *klass)
   object_class->dispose = porthole_server_view_dispose;
   object_class->finalize = porthole_server_view_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-server-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/porthole-server-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeServerView, port_spin);
   gtk_widget_class_bind_template_child (widget_class, PortholeServerView, address_entry);
   gtk_widget_class_bind_template_child (widget_class, PortholeServerView, address_note);

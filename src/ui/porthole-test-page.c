@@ -81,7 +81,8 @@ porthole_test_page_class_init (PortholeTestPageClass *klass)
   g_type_ensure (PORTHOLE_TYPE_PROBE_VIEW);
   g_type_ensure (PORTHOLE_TYPE_SCAN_VIEW);
   g_type_ensure (PORTHOLE_TYPE_SERVER_VIEW);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-test-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/porthole-test-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeTestPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PortholeTestPage, probe_view);
   gtk_widget_class_bind_template_child (widget_class, PortholeTestPage, scan_view);
