@@ -7,6 +7,7 @@
 #include "porthole-probe.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 /* TLS probes against a GTlsServerConnection on loopback (in a thread of this test), with
@@ -240,6 +241,51 @@ START_TEST (test_not_tls)
 }
 END_TEST
 
+/* The CLI's JSON "tls" object, as DESIGN.md's contract has it */
+START_TEST (test_cli_json)
+{
+  g_autoptr(GTlsCertificate) cert = make_certificate ("cli", "localhost",
+                                                      "DNS:localhost,IP:127.0.0.1",
+                                                      "20200101000000Z", "20200201000000Z");
+  PortholeTestPeer *peer = porthole_test_peer_start_tls ("127.0.0.1", cert);
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  const char *argv[] = { g_getenv ("PORTHOLE_CLI"), "probe", target, "--tls", "--json", NULL };
+  g_autofree char *asan = g_strconcat (g_getenv ("ASAN_OPTIONS") ?: "",
+                                       ":intercept_tls_get_addr=0", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "ASAN_OPTIONS", asan, TRUE);
+  static const char *const keys[] = { "version", "cipher", "subject", "issuer", "not_before",
+                                      "not_after", "errors", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *tls;
+  JsonArray *errors;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  int status;
+
+  ck_assert_ptr_nonnull (argv[0]);
+  ck_assert (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                           &out, NULL, &status, &error));
+  ck_assert_msg (g_spawn_check_wait_status (status, NULL), "porthole-cli exited %d", status);
+  ck_assert_msg (json_parser_load_from_data (parser, out, -1, NULL), "not JSON: %s", out);
+  tls = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "tls");
+  ck_assert_ptr_nonnull (tls);
+  ck_assert_uint_eq (json_object_get_size (tls), g_strv_length ((char **) keys));
+  for (guint i = 0; keys[i] != NULL; i++)
+    ck_assert_msg (json_object_has_member (tls, keys[i]), "no “%s”", keys[i]);
+  ck_assert (g_str_has_prefix (json_object_get_string_member (tls, "version"), "TLS 1."));
+  ck_assert_ptr_nonnull (strstr (json_object_get_string_member (tls, "subject"), "CN=localhost"));
+  ck_assert (g_str_has_prefix (json_object_get_string_member (tls, "not_after"), "2020-02-01"));
+  errors = json_object_get_array_member (tls, "errors");
+  for (guint i = 0; i < json_array_get_length (errors); i++)
+    g_ptr_array_add (ids, (gpointer) json_array_get_string_element (errors, i));
+  g_ptr_array_add (ids, NULL);
+  ck_assert (g_strv_contains ((const char * const *) ids->pdata, "expired"));
+  ck_assert (g_strv_contains ((const char * const *) ids->pdata, "unknown-ca"));
+  porthole_test_peer_stop (peer);
+}
+END_TEST
+
 static Suite *
 probe_tls_suite (void)
 {
@@ -252,6 +298,7 @@ probe_tls_suite (void)
   tcase_add_test (tc, test_expired);
   tcase_add_test (tc, test_wrong_host);
   tcase_add_test (tc, test_not_tls);
+  tcase_add_test (tc, test_cli_json);
   suite_add_tcase (s, tc);
   return s;
 }
