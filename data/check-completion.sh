@@ -26,7 +26,7 @@ expect 'list probe scan explain serve --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
 expect '--all --tcp --udp --json --help' porthole-cli list --
 expect '--json' porthole-cli list --all --j
-expect '--timeout --tls --json --help' porthole-cli probe example.org:443 --
+expect '--timeout --tls --udp --json --help' porthole-cli probe example.org:443 --
 expect '--concurrency --timeout --yes --json --help' porthole-cli scan --
 expect '--json --help' porthole-cli explain 22 --
 expect '--address --help' porthole-cli serve --
