@@ -11,6 +11,7 @@
 const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "escape", porthole_fuzz_escape },
   { "port", porthole_fuzz_port },
+  { "port-lookup", porthole_fuzz_port_lookup },
   { "portlist", porthole_fuzz_portlist },
   { "procnet-file", porthole_fuzz_procnet_file },
   { "procnet-line", porthole_fuzz_procnet_line },

@@ -17,6 +17,7 @@ typedef struct {
 
 int porthole_fuzz_escape (const guint8 *data, gsize size);
 int porthole_fuzz_port (const guint8 *data, gsize size);
+int porthole_fuzz_port_lookup (const guint8 *data, gsize size);
 int porthole_fuzz_portlist (const guint8 *data, gsize size);
 int porthole_fuzz_procnet_file (const guint8 *data, gsize size);
 int porthole_fuzz_procnet_line (const guint8 *data, gsize size);

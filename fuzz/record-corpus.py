@@ -4,11 +4,13 @@
 # lines and whole files of /proc/net/{tcp,tcp6,udp,udp6}, raw sock_diag dump buffers exactly as
 # recvmsg() returned them (with and without extension attributes), /etc/services, the names of
 # running processes, and real targets, URLs and port lists. Rerun it to refresh the seeds
-# (it only adds and overwrites its own files). The first byte of the procnet and sockdiag seeds
+# (it only adds and overwrites its own files; `record-corpus.py text` redoes only the typed seeds,
+# see the end of the file). The first byte of the procnet and sockdiag seeds
 # selects what the fuzzer parses (see fuzz/fuzz-*.c): '0' tcp, '1' tcp6, '2' udp, '3' udp6.
 import os
 import socket
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "corpus")
@@ -145,11 +147,15 @@ def text_seeds():
     ports = ["022", "165535", "00", "1 443 ", "170000", "1-1", "0abc", "199999999999999999999"]
     for i, t in enumerate(ports):
         write("port", "%02d" % i, t.encode())
+    # the first byte: '1' looks names up in a small services database, '0' in none
+    lookups = ["1ssh", "1postgresql", "1postgres", "1 443 ", "0https", "0http", "122", "00",
+               "165535", "165536", "1-1", "1+80", "1WWW", "1nonexistent", "0\u00fcber", "1x11-0"]
+    for i, t in enumerate(lookups):
+        write("port-lookup", "%02d" % i, t.encode())
 
 
-procnet()
-sockdiag()
-fixtures()
-services()
-escape()
-text_seeds()
+# With names (procnet, sockdiag, services, escape, text), only those seeds are rewritten.
+steps = {"procnet": procnet, "sockdiag": sockdiag, "fixtures": fixtures, "services": services,
+         "escape": escape, "text": text_seeds}
+for step in (sys.argv[1:] or steps):
+    steps[step]()
