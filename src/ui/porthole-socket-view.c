@@ -24,7 +24,8 @@ struct _PortholeSocketView {
   GtkToggleButton          *udp_button;
   GtkToggleButton          *ipv4_button;
   GtkToggleButton          *ipv6_button;
-  GtkToggleButton          *names_button;
+  GtkMenuButton            *export_button;
+  GMenuModel               *connections_menu;
   GtkLabel                 *count_label;
   GtkSearchBar             *search_bar;
   GtkSearchEntry           *search_entry;
@@ -423,6 +424,8 @@ on_fold_idle (gpointer data)
 
   self->fold_idle = 0;
   adw_flap_set_fold_policy (self->flap, fold ? ADW_FLAP_FOLD_POLICY_ALWAYS : ADW_FLAP_FOLD_POLICY_NEVER);
+  /* AdwFlap reveals itself when it unfolds: only a selection should */
+  adw_flap_set_reveal_flap (self->flap, gtk_single_selection_get_selected_item (self->selection) != NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -508,10 +511,15 @@ set_mode (PortholeSocketView *self, const char *name)
   self->mode = g_strcmp0 (name, "connections") == 0 ? PORTHOLE_SOCKET_FILTER_CONNECTIONS
                                                      : PORTHOLE_SOCKET_FILTER_LISTENING;
   porthole_socket_filter_set_mode (self->filter, self->mode);
-  gtk_widget_set_visible (GTK_WIDGET (self->names_button), self->mode == PORTHOLE_SOCKET_FILTER_CONNECTIONS);
   if (self->mode == PORTHOLE_SOCKET_FILTER_CONNECTIONS)
     {
-      g_settings_bind (self->settings, "resolve-names", self->names_button, "active", G_SETTINGS_BIND_DEFAULT);
+      g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+      g_autoptr(GAction) names = g_settings_create_action (self->settings, "resolve-names");
+
+      /* Host names only mean something for the remote side */
+      g_action_map_add_action (G_ACTION_MAP (group), names);
+      gtk_widget_insert_action_group (GTK_WIDGET (self), "names", G_ACTION_GROUP (group));
+      gtk_menu_button_set_menu_model (self->export_button, self->connections_menu);
       g_settings_bind (self->settings, "resolve-names", porthole_name_cache_get_default (), "enabled",
                        G_SETTINGS_BIND_GET);
     }
@@ -601,7 +609,8 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, udp_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, ipv4_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, ipv6_button);
-  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, names_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, connections_menu);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, count_label);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, search_entry);
