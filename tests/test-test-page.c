@@ -44,7 +44,11 @@ find_by_type (GtkWidget *widget, GType type)
   return NULL;
 }
 
-/* The real window of a registered application, on its Test tab */
+/* The Test tab in a window of its own, with the application's socket monitor for the sysctl.
+ * Screenshots (PORTHOLE_SCREENSHOT_DIR) want the application's real window instead. Not in
+ * every run: the other tabs' widget classes take this process past 2048 GQuarks, and when
+ * GLib's quark table grows it abandons its first block by design, which LeakSanitizer (in
+ * `build-aux/dev test --sanitize`) reports as a leak it cannot attribute. */
 static Fixture
 open_page (void)
 {
@@ -57,6 +61,17 @@ open_page (void)
       app = porthole_application_new ();
       g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
       ck_assert (g_application_register (G_APPLICATION (app), NULL, NULL));
+    }
+  if (g_getenv ("PORTHOLE_SCREENSHOT_DIR") == NULL)
+    {
+      f.window = GTK_WINDOW (gtk_window_new ());
+      f.page = g_object_new (PORTHOLE_TYPE_TEST_PAGE, NULL);
+      porthole_test_page_set_monitor (f.page, porthole_application_get_monitor (app));
+      gtk_window_set_default_size (f.window, 1000, 860);
+      gtk_window_set_child (f.window, GTK_WIDGET (f.page));
+      gtk_window_present (f.window);
+      porthole_test_spin (50);
+      return f;
     }
   window = porthole_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 860);
