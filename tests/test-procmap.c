@@ -86,6 +86,20 @@ START_TEST (test_fixture_owners)
 }
 END_TEST
 
+START_TEST (test_overflow_uid)
+{
+  g_autofree char *root = porthole_test_fixture ("proc");
+  g_autofree char *bad = porthole_test_fixture ("proc-bad-overflow");
+  g_autofree char *live = NULL;
+
+  ck_assert_int_eq (porthole_proc_read_overflow_uid (root), 65534);
+  ck_assert_int_eq (porthole_proc_read_overflow_uid (bad), -1);
+  ck_assert_int_eq (porthole_proc_read_overflow_uid ("/nonexistent-porthole"), -1);
+  ck_assert (g_file_get_contents ("/proc/sys/kernel/overflowuid", &live, NULL, NULL));
+  ck_assert_int_eq (porthole_proc_read_overflow_uid (NULL), g_ascii_strtoll (live, NULL, 10));
+}
+END_TEST
+
 START_TEST (test_missing_root)
 {
   g_autofree char *root = porthole_test_fixture ("proc/nowhere");
@@ -315,6 +329,7 @@ procmap_suite (void)
 
   tcase_add_test (tc, test_fixture_owners);
   tcase_add_test (tc, test_missing_root);
+  tcase_add_test (tc, test_overflow_uid);
   tcase_add_test (tc, test_fixture_details);
   tcase_add_test (tc, test_live_self);
   tcase_add_test (tc, test_live_child);

@@ -49,9 +49,13 @@ socket_to_json (JsonBuilder *b, PortholeSocket *s)
   json_builder_add_int_value (b, porthole_socket_get_remote_port (s));
   json_builder_set_member_name (b, "inode");
   json_builder_add_int_value (b, (gint64) porthole_socket_get_inode (s));
+  /* null when a sandbox's user namespace hides the owner (the kernel gives the overflow uid) */
   json_builder_set_member_name (b, "uid");
-  json_builder_add_int_value (b, porthole_socket_get_uid (s));
-  add_nullable_string (b, "user", porthole_socket_get_user (s));
+  if (porthole_socket_get_uid_hidden (s))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, porthole_socket_get_uid (s));
+  add_nullable_string (b, "user", porthole_socket_get_uid_hidden (s) ? NULL : porthole_socket_get_user (s));
   json_builder_set_member_name (b, "pid");
   if (porthole_socket_get_pid (s) > 0)
     json_builder_add_int_value (b, porthole_socket_get_pid (s));

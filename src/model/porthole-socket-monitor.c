@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <unistd.h>
 
 struct _PortholeSocketMonitor {
@@ -137,6 +138,9 @@ make_items (RefreshData *rd, GArray *rows, GArray *fresh)
   PortholeServices *services = porthole_services_get_default ();
   gboolean sandboxed = porthole_proc_in_sandbox ();
   uid_t me = geteuid ();
+  /* In a user namespace (a Flatpak sandbox) the kernel reports every unmapped owner as the
+   * overflow uid; that number is not anybody's, so it is not shown as an owner */
+  gint64 overflow_uid = sandboxed ? porthole_proc_read_overflow_uid (rd->proc_root) : -1;
   gint64 now = rd->first ? 0 : g_get_monotonic_time ();
 
   for (guint i = 0; i < fresh->len; i++)
@@ -175,7 +179,11 @@ make_items (RefreshData *rd, GArray *rows, GArray *fresh)
       else if (me != 0 && info->uid != me)
         owner.status = PORTHOLE_OWNER_OTHER_USER;
 
-      user = g_hash_table_lookup (users, GUINT_TO_POINTER (info->uid));
+      owner.uid_hidden = overflow_uid >= 0 && info->uid == (guint64) overflow_uid && info->uid != me;
+      if (owner.uid_hidden)
+        user = _("hidden");
+      else
+        user = g_hash_table_lookup (users, GUINT_TO_POINTER (info->uid));
       if (user == NULL)
         {
           char *name = porthole_user_name (info->uid);

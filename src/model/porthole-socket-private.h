@@ -9,6 +9,7 @@ typedef struct {
   int                 pid;
   char               *process;      /* escaped; owned by the caller */
   PortholeOwnerStatus status;
+  gboolean            uid_hidden;   /* the kernel gave the overflow uid: the owner is unknown */
 } PortholeSocketOwner;
 
 /* Safe to call from a worker thread. */

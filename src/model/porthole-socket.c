@@ -18,6 +18,7 @@ struct _PortholeSocket {
   char               *service;
   char               *key;
   int                 pid;
+  gboolean            uid_hidden;
   PortholeOwnerStatus owner_status;
   gint64              first_seen;
   gint64              closed_at;
@@ -180,6 +181,7 @@ porthole_socket_new (const PortholeSockInfo    *info,
   self->pid = owner ? owner->pid : 0;
   self->process = owner ? g_strdup (owner->process) : NULL;
   self->owner_status = owner ? owner->status : PORTHOLE_OWNER_GONE;
+  self->uid_hidden = owner ? owner->uid_hidden : FALSE;
   self->first_seen = first_seen;
   return self;
 }
@@ -253,6 +255,7 @@ const char *porthole_socket_get_local_endpoint (PortholeSocket *self) { return s
 const char *porthole_socket_get_remote_endpoint (PortholeSocket *self) { return self->remote_endpoint; }
 guint64 porthole_socket_get_inode (PortholeSocket *self) { return self->info.inode; }
 guint porthole_socket_get_uid (PortholeSocket *self) { return self->info.uid; }
+gboolean porthole_socket_get_uid_hidden (PortholeSocket *self) { return self->uid_hidden; }
 const char *porthole_socket_get_user (PortholeSocket *self) { return self->user; }
 int porthole_socket_get_pid (PortholeSocket *self) { return self->pid; }
 const char *porthole_socket_get_process (PortholeSocket *self) { return self->process; }

@@ -379,3 +379,16 @@ porthole_proc_in_sandbox (void)
 {
   return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
 }
+
+gint64
+porthole_proc_read_overflow_uid (const char *proc_root)
+{
+  g_autofree char *path = g_build_filename (proc_root ? proc_root : "/proc", "sys", "kernel", "overflowuid", NULL);
+  g_autofree char *contents = NULL;
+  guint64 value;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) ||
+      !g_ascii_string_to_unsigned (g_strstrip (contents), 10, 0, G_MAXUINT32, &value, NULL))
+    return -1;
+  return (gint64) value;
+}

@@ -23,6 +23,10 @@ char *porthole_proc_read_systemd_unit (const char *proc_root, int pid);
 /* Owner uid of the process, or -1 */
 gint64 porthole_proc_read_uid (const char *proc_root, int pid);
 
+/* <proc_root>/sys/kernel/overflowuid: the uid the kernel reports for owners a user namespace
+ * cannot map; -1 when unreadable. */
+gint64 porthole_proc_read_overflow_uid (const char *proc_root);
+
 /* TRUE inside a Flatpak sandbox, where other processes are invisible. */
 gboolean porthole_proc_in_sandbox (void);
 
