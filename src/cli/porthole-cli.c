@@ -78,8 +78,11 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* Development builds run uninstalled: PORTHOLE_LOCALEDIR=_build/po finds the built catalogues */
+  const char *localedir = PROFILE[0] != '\0' ? g_getenv ("PORTHOLE_LOCALEDIR") : NULL;
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
