@@ -23,6 +23,7 @@ struct _PortholeLearnPage {
 
   PortholeSocketMonitor *monitor;
   guint                  update_idle;
+  gboolean               stale;       /* the monitor changed while the tab was hidden */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeLearnPage, porthole_learn_page, ADW_TYPE_BIN)
@@ -66,6 +67,7 @@ void
 porthole_learn_page_update_now (PortholeLearnPage *self)
 {
   g_clear_handle_id (&self->update_idle, g_source_remove);
+  self->stale = FALSE;
   show_example (self, self->addresses_section, porthole_learn_example_addresses);
   show_example (self, self->ranges_section, porthole_learn_example_ranges);
   show_example (self, self->ephemeral_section, porthole_learn_example_ephemeral);
@@ -87,6 +89,12 @@ update_idle_cb (gpointer data)
 static void
 on_monitor_changed (PortholeLearnPage *self)
 {
+  /* Nobody reads a hidden tab: catch up when it is shown (see on_map) */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
   /* One update for the several items-changed of a refresh */
   if (self->update_idle == 0)
     self->update_idle = g_idle_add_full (G_PRIORITY_LOW, update_idle_cb, self, NULL);
@@ -176,11 +184,22 @@ porthole_learn_page_dispose (GObject *object)
 }
 
 static void
+porthole_learn_page_map (GtkWidget *widget)
+{
+  PortholeLearnPage *self = PORTHOLE_LEARN_PAGE (widget);
+
+  GTK_WIDGET_CLASS (porthole_learn_page_parent_class)->map (widget);
+  if (self->stale)
+    porthole_learn_page_update_now (self);
+}
+
+static void
 porthole_learn_page_class_init (PortholeLearnPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = porthole_learn_page_dispose;
+  widget_class->map = porthole_learn_page_map;
 
   g_type_ensure (PORTHOLE_TYPE_PORT_LINE);
   g_type_ensure (PORTHOLE_TYPE_PORT_LOOKUP);
