@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-cli.h"
+#include "porthole-socket-fields.h"
 #include "porthole-socket-monitor.h"
 
 #include <glib/gi18n.h>
@@ -23,51 +24,6 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer data)
   g_main_loop_quit (wait->loop);
 }
 
-static void
-add_nullable_string (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static JsonNode *
-socket_to_json (JsonBuilder *b, PortholeSocket *s)
-{
-  json_builder_reset (b);
-  json_builder_begin_object (b);
-  add_nullable_string (b, "protocol", porthole_socket_get_protocol (s));
-  add_nullable_string (b, "family", porthole_socket_get_family (s));
-  add_nullable_string (b, "state", porthole_socket_get_state (s));
-  add_nullable_string (b, "local_address", porthole_socket_get_local_address (s));
-  json_builder_set_member_name (b, "local_port");
-  json_builder_add_int_value (b, porthole_socket_get_local_port (s));
-  add_nullable_string (b, "remote_address", porthole_socket_get_remote_address (s));
-  json_builder_set_member_name (b, "remote_port");
-  json_builder_add_int_value (b, porthole_socket_get_remote_port (s));
-  json_builder_set_member_name (b, "inode");
-  json_builder_add_int_value (b, (gint64) porthole_socket_get_inode (s));
-  /* null when a sandbox's user namespace hides the owner (the kernel gives the overflow uid) */
-  json_builder_set_member_name (b, "uid");
-  if (porthole_socket_get_uid_hidden (s))
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_int_value (b, porthole_socket_get_uid (s));
-  add_nullable_string (b, "user", porthole_socket_get_uid_hidden (s) ? NULL : porthole_socket_get_user (s));
-  json_builder_set_member_name (b, "pid");
-  if (porthole_socket_get_pid (s) > 0)
-    json_builder_add_int_value (b, porthole_socket_get_pid (s));
-  else
-    json_builder_add_null_value (b);
-  add_nullable_string (b, "process", porthole_socket_get_process (s));
-  add_nullable_string (b, "range", porthole_port_range_id (porthole_socket_get_range (s)));
-  add_nullable_string (b, "service", porthole_socket_get_service (s));
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 /* One JSON array, one socket per line. Each row is serialised by json-glib on its own, so the
  * memory used stays that of one row instead of a tree of every socket (30,000 sockets made a
  * 420,000-node tree, which cost more than reading the kernel tables). */
@@ -83,7 +39,7 @@ print_json (GListModel *model)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
-      g_autoptr(JsonNode) node = socket_to_json (b, s);
+      g_autoptr(JsonNode) node = porthole_socket_to_json (s, b);
 
       g_string_truncate (row, 0);
       json_generator_set_root (generator, node);

@@ -4,52 +4,10 @@
 
 #include "porthole-export.h"
 
-#include "porthole-socket.h"
+#include "porthole-socket-fields.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
-
-/* The fields, in `porthole-cli list --json` order; a number field has get_int */
-typedef struct {
-  const char  *name;
-  const char *(*get_string) (PortholeSocket *s);
-  gint64      (*get_int) (PortholeSocket *s, gboolean *is_null);
-} Field;
-
-static const char *
-get_range (PortholeSocket *s)
-{
-  return porthole_port_range_id (porthole_socket_get_range (s));
-}
-
-static gint64 get_local_port (PortholeSocket *s, gboolean *n) { return porthole_socket_get_local_port (s); }
-static gint64 get_remote_port (PortholeSocket *s, gboolean *n) { return porthole_socket_get_remote_port (s); }
-static gint64 get_inode (PortholeSocket *s, gboolean *n) { return (gint64) porthole_socket_get_inode (s); }
-static gint64 get_uid (PortholeSocket *s, gboolean *n) { return porthole_socket_get_uid (s); }
-
-static gint64
-get_pid (PortholeSocket *s, gboolean *is_null)
-{
-  *is_null = porthole_socket_get_pid (s) <= 0;
-  return porthole_socket_get_pid (s);
-}
-
-static const Field fields[] = {
-  { "protocol", porthole_socket_get_protocol, NULL },
-  { "family", porthole_socket_get_family, NULL },
-  { "state", porthole_socket_get_state, NULL },
-  { "local_address", porthole_socket_get_local_address, NULL },
-  { "local_port", NULL, get_local_port },
-  { "remote_address", porthole_socket_get_remote_address, NULL },
-  { "remote_port", NULL, get_remote_port },
-  { "inode", NULL, get_inode },
-  { "uid", NULL, get_uid },
-  { "user", porthole_socket_get_user, NULL },
-  { "pid", NULL, get_pid },
-  { "process", porthole_socket_get_process, NULL },
-  { "range", get_range, NULL },
-  { "service", porthole_socket_get_service, NULL },
-};
 
 char *
 porthole_export_csv_field (const char *value)
@@ -77,8 +35,10 @@ static GBytes *
 to_csv (GPtrArray *rows)
 {
   GString *out = g_string_new (NULL);
+  guint n_fields;
+  const PortholeSocketField *fields = porthole_socket_fields (&n_fields);
 
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+  for (guint f = 0; f < n_fields; f++)
     g_string_append_printf (out, "%s%s", f ? "," : "", fields[f].name);
   g_string_append (out, "\r\n");
 
@@ -86,7 +46,7 @@ to_csv (GPtrArray *rows)
     {
       PortholeSocket *s = g_ptr_array_index (rows, i);
 
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+      for (guint f = 0; f < n_fields; f++)
         {
           if (f)
             g_string_append_c (out, ',');
@@ -114,6 +74,7 @@ static GBytes *
 to_json (GPtrArray *rows)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonBuilder) row = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   gsize len = 0;
@@ -121,36 +82,7 @@ to_json (GPtrArray *rows)
 
   json_builder_begin_array (b);
   for (guint i = 0; i < rows->len; i++)
-    {
-      PortholeSocket *s = g_ptr_array_index (rows, i);
-
-      json_builder_begin_object (b);
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        {
-          gboolean is_null = FALSE;
-
-          json_builder_set_member_name (b, fields[f].name);
-          if (fields[f].get_string)
-            {
-              const char *v = fields[f].get_string (s);
-
-              if (v)
-                json_builder_add_string_value (b, v);
-              else
-                json_builder_add_null_value (b);
-            }
-          else
-            {
-              gint64 v = fields[f].get_int (s, &is_null);
-
-              if (is_null)
-                json_builder_add_null_value (b);
-              else
-                json_builder_add_int_value (b, v);
-            }
-        }
-      json_builder_end_object (b);
-    }
+    json_builder_add_value (b, porthole_socket_to_json (g_ptr_array_index (rows, i), row));
   json_builder_end_array (b);
 
   root = json_builder_get_root (b);

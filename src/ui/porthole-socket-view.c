@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "porthole"
 #include "config.h"
 
+#include "porthole-style.h"
 #include "porthole-socket-view.h"
 
 #include "porthole-column-sorter.h"
@@ -631,22 +632,6 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
 }
 
 static void
-load_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (loaded || display == NULL)
-    return;
-  loaded = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/porthole-socket-view.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 porthole_socket_view_init (PortholeSocketView *self)
 {
   static const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6" };
@@ -654,7 +639,7 @@ porthole_socket_view_init (PortholeSocketView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self), gtk_custom_layout_new (NULL, layout_measure, layout_allocate));
-  load_css ();
+  porthole_style_load ("porthole-socket-view.css");
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new ("io.github.porthole.Porthole");

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "porthole"
 #include "config.h"
 
+#include "porthole-style.h"
 #include "porthole-test-page.h"
 
 #include "porthole-probe-view.h"
@@ -46,22 +47,6 @@ on_test_target (PortholeTestPage *self, const char *target)
 }
 
 static void
-load_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (loaded || display == NULL)
-    return;
-  loaded = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/porthole-test-page.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 porthole_test_page_dispose (GObject *object)
 {
   PortholeTestPage *self = PORTHOLE_TEST_PAGE (object);
@@ -94,7 +79,7 @@ static void
 porthole_test_page_init (PortholeTestPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  load_css ();
+  porthole_style_load ("porthole-test-page.css");
 
   /* The same schema as the application's settings: both objects see every change */
   self->settings = g_settings_new ("io.github.porthole.Porthole");
