@@ -181,7 +181,7 @@ make_items (RefreshData *rd, GArray *rows, GArray *fresh)
 
       owner.uid_hidden = overflow_uid >= 0 && info->uid == (guint64) overflow_uid && info->uid != me;
       if (owner.uid_hidden)
-        user = _("hidden");
+        user = _("another user");
       else
         user = g_hash_table_lookup (users, GUINT_TO_POINTER (info->uid));
       if (user == NULL)

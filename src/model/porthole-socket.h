@@ -38,7 +38,7 @@ const char *porthole_socket_get_remote_endpoint (PortholeSocket *self);
 guint64     porthole_socket_get_inode (PortholeSocket *self);
 guint       porthole_socket_get_uid (PortholeSocket *self);
 /* TRUE inside a sandbox's user namespace when the kernel could only say "someone else" (the
- * overflow uid): then get_uid() is meaningless and get_user() is a translated "hidden". */
+ * overflow uid): then get_uid() is meaningless and get_user() is a translated "another user". */
 gboolean    porthole_socket_get_uid_hidden (PortholeSocket *self);
 const char *porthole_socket_get_user (PortholeSocket *self);
 int         porthole_socket_get_pid (PortholeSocket *self);           /* 0 when unknown */
