@@ -97,6 +97,12 @@ on_search (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+on_show_page (GtkWidget *widget, const char *action, GVariant *param)
+{
+  porthole_window_show_page (PORTHOLE_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
 save_window_state (PortholeWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
@@ -167,6 +173,11 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", on_show_page);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "listening");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "connections");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "test");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page", "s", "learn");
 }
 
 static void
