@@ -146,7 +146,9 @@ check_model (Race *race)
 
           ck_assert_msg (pid == child->pid, "inode %" G_GUINT64_FORMAT " of child %d shown with pid %d",
                          inode, child->pid, pid);
-          ck_assert_str_eq (porthole_socket_get_process (s), child->comm);
+          /* "?" when the child exited between the fd walk and the read of its name */
+          if (g_strcmp0 (porthole_socket_get_process (s), "?") != 0)
+            ck_assert_str_eq (porthole_socket_get_process (s), child->comm);
           g_hash_table_add (race->seen, g_memdup2 (&inode, sizeof inode));
           race->checked++;
         }
@@ -207,7 +209,6 @@ START_TEST (test_churn_attribution)
   Race race = { 0 };
   g_autoptr(GRand) rand = g_rand_new_with_seed (6);
   guint n_children = N_WAVES * CHILDREN_PER_WAVE;
-  guint long_lived_seen = 0;
 
   race.monitor = porthole_socket_monitor_new ();
   race.owner_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -245,9 +246,7 @@ START_TEST (test_churn_attribution)
       for (guint r = 0; r < REFRESHES_PER_WAVE; r++)
         refresh_and_check (&race);
 
-      /* every child still alive now was alive through all of the wave's refreshes */
-      for (guint i = first; i < first + CHILDREN_PER_WAVE; i += 2)
-        long_lived_seen++;
+      /* the even children have been alive through all of the wave's refreshes */
       close (release_pipe[1]);
       for (guint i = first; i < first + CHILDREN_PER_WAVE; i++)
         {
@@ -275,7 +274,6 @@ START_TEST (test_churn_attribution)
       ck_assert_msg (found == SOCKETS_PER_CHILD, "child %u (pid %d): %u of %u sockets seen with its pid",
                      i, race.children[i].pid, found, SOCKETS_PER_CHILD);
     }
-  ck_assert_uint_eq (long_lived_seen, n_children / 2);
   ck_assert_uint_gt (race.checked, n_children / 2 * SOCKETS_PER_CHILD);
   /* the monitor let go of every closed socket */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (race.monitor)); i++)
