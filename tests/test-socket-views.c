@@ -630,7 +630,7 @@ end_process_run (gboolean ignore_term)
   PortholeListeningPage *page;
   PortholeSocketView *view;
   PortholeSocketDetails *details;
-  Child *child = ignore_term ? child_spawn ("--name", "ph-stubborn", "--ignore-term", "--tcp4", "1", NULL)
+  Child *child = ignore_term ? child_spawn ("--name", "ph-defiant", "--ignore-term", "--tcp4", "1", NULL)
                              : child_spawn ("--name", "ph-victim", "--tcp4", "1", NULL);
   g_autofree char *toast = NULL;
   AdwMessageDialog *dialog;
@@ -666,7 +666,7 @@ end_process_run (gboolean ignore_term)
       ck_assert_msg (force != NULL, "no offer to force the process to quit");
       ck_assert (!child_gone (child));
       adw_message_dialog_response (force, "force");
-      toast = g_strdup_printf ("Forced “ph-stubborn” (%d) to quit", child->pid);
+      toast = g_strdup_printf ("Forced “ph-defiant” (%d) to quit", child->pid);
     }
   else
     toast = g_strdup_printf ("Ended “ph-victim” (%d)", child->pid);
