@@ -237,7 +237,7 @@ START_TEST (test_probe_open)
   steps = porthole_probe_timeline_dup_text (timeline);
   connecting = g_strdup_printf ("Connecting to 127.0.0.1:%u", peer->port);
   ck_assert_msg (strstr (steps, connecting) != NULL, "timeline: %s", steps);
-  ck_assert_msg (strstr (steps, "Verdict: open") != NULL, "timeline: %s", steps);
+  ck_assert_msg (strstr (steps, "Verdict: Open") != NULL, "timeline: %s", steps);
   ck_assert_uint_ge (porthole_probe_timeline_get_n_steps (timeline), 6);
 
   /* The banner, escaped: the terminal escape is shown as text */
@@ -308,7 +308,7 @@ START_TEST (test_probe_closed)
   /* No connection, so no banner */
   ck_assert (!gtk_widget_get_visible (part (result, PORTHOLE_TYPE_PROBE_RESULT, "banner_box")));
   steps = porthole_probe_timeline_dup_text (part (view, PORTHOLE_TYPE_PROBE_VIEW, "timeline"));
-  ck_assert_msg (strstr (steps, "Verdict: closed") != NULL, "timeline: %s", steps);
+  ck_assert_msg (strstr (steps, "Verdict: Closed") != NULL, "timeline: %s", steps);
   ck_assert (gtk_widget_get_visible (part (view, PORTHOLE_TYPE_PROBE_VIEW, "connect_button")));
   gtk_window_destroy (f.window);
   close (fd);

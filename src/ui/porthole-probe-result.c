@@ -82,6 +82,14 @@ find_verdict (PortholeProbeStatus status)
 }
 
 const char *
+porthole_probe_result_title (PortholeProbeStatus status)
+{
+  const Verdict *verdict = find_verdict (status);
+
+  return verdict != NULL ? _(verdict->title) : porthole_probe_status_to_string (status);
+}
+
+const char *
 porthole_probe_result_explain (PortholeProbeStatus status)
 {
   const Verdict *verdict = find_verdict (status);

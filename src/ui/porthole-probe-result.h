@@ -21,6 +21,8 @@ void porthole_probe_result_show (PortholeProbeResult  *self,
                                  const PortholeSysctl *sysctl);
 
 /* One sentence on what a verdict means, translated. */
+/* The verdict in words for people ("Open", "Open or Filtered"), translated */
+const char *porthole_probe_result_title (PortholeProbeStatus status);
 const char *porthole_probe_result_explain (PortholeProbeStatus status);
 
 G_END_DECLS

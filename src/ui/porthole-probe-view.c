@@ -179,8 +179,7 @@ on_step (PortholeProbe       *probe,
 
   if (step == PORTHOLE_PROBE_STEP_FINISHED)
     {
-      g_autofree char *verdict = g_strdup_printf (_("Verdict: %s"),
-                                                  porthole_probe_status_to_string (status));
+      g_autofree char *verdict = g_strdup_printf (_("Verdict: %s"), porthole_probe_result_title (status));
 
       porthole_probe_timeline_add (self->timeline, step, status, verdict, elapsed_ms, FALSE);
       porthole_probe_timeline_stop (self->timeline, NULL);
