@@ -66,6 +66,18 @@ START_TEST (test_hostile)
 }
 END_TEST
 
+START_TEST (test_crlf)
+{
+  static const char data[] = "ssh 22/tcp\r\nhttp 80/tcp www\r\n# note\r\n";
+  g_autoptr(PortholeServices) db = porthole_services_new_from_data (data, sizeof data - 1);
+
+  ck_assert_uint_eq (porthole_services_get_n_entries (db), 2);
+  ck_assert_str_eq (porthole_services_lookup (db, 22, "tcp"), "ssh");
+  ck_assert_ptr_nonnull (porthole_services_find_name (db, "www"));
+  ck_assert_uint_eq (porthole_services_find_name (db, "www")->port, 80);
+}
+END_TEST
+
 START_TEST (test_embedded_nul_and_empty)
 {
   static const char data[] = "a 1/tcp\0b 2/tcp\nc 3/tcp\n";
@@ -92,6 +104,7 @@ services_suite (void)
   tcase_add_test (tc, test_recorded_file);
   tcase_add_test (tc, test_hostile);
   tcase_add_test (tc, test_embedded_nul_and_empty);
+  tcase_add_test (tc, test_crlf);
   suite_add_tcase (s, tc);
   return s;
 }

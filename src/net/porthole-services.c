@@ -49,7 +49,8 @@ parse_line (char *line)
   hash = strchr (line, '#');
   if (hash)
     *hash = '\0';
-  fields = g_strsplit_set (line, " \t", -1);
+  /* A file written on Windows ends its lines with \r\n */
+  fields = g_strsplit_set (line, " \t\r", -1);
   /* Drop empty fields from repeated separators */
   n = 0;
   for (guint i = 0; fields[i]; i++)
