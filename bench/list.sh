@@ -8,6 +8,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/common.sh"
 build=$(cd "${1:?usage: bench/list.sh BUILDDIR [N...]}" && pwd)
 shift
 sizes=("$@")
@@ -58,17 +59,7 @@ cleanup() {
 trap cleanup EXIT
 
 for n in "${sizes[@]}"; do
-  mkfifo "$tmp/hold"
-  # the helper holds its sockets until the fifo's write end (fd 3) closes
-  /usr/bin/python3 "$here/sockets.py" "$n" <"$tmp/hold" >"$tmp/ready" &
-  holder=$!
-  exec 3>"$tmp/hold"
-  for _ in $(seq 600); do
-    grep -q ready "$tmp/ready" 2>/dev/null && break
-    kill -0 "$holder" 2>/dev/null || { echo "list: socket helper failed" >&2; exit 1; }
-    sleep 0.5
-  done
-  grep -q ready "$tmp/ready" || { echo "list: socket helper timed out" >&2; exit 1; }
+  start_socket_holder list "$n"
   total=$(ss -tanH | wc -l)
 
   ss_times=() cli_times=() text_times=()

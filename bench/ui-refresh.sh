@@ -9,6 +9,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/common.sh"
 build=$(cd "${1:?usage: bench/ui-refresh.sh BUILDDIR [SOCKETS...]}" && pwd)
 shift
 sizes=("$@")
@@ -51,16 +52,7 @@ if [ "$n" = idle ]; then
 fi
 
 pairs=$(( (n + 2) / 3 ))
-mkfifo "$tmp/hold"
-/usr/bin/python3 "$here/sockets.py" "$pairs" <"$tmp/hold" >"$tmp/ready" &
-holder=$!
-exec 3>"$tmp/hold"
-for _ in $(seq 600); do
-  grep -q ready "$tmp/ready" 2>/dev/null && break
-  kill -0 "$holder" 2>/dev/null || { echo "ui-refresh: socket helper failed" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q ready "$tmp/ready" || { echo "ui-refresh: socket helper timed out" >&2; exit 1; }
+start_socket_holder ui-refresh "$pairs"
 
 echo "~$n sockets ($(ss -tanH | wc -l) TCP in the namespace)"
 ulimit -n 65536 2>/dev/null || true
