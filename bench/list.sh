@@ -8,7 +8,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$here/common.sh"
+. "$here/common.bash"
 build=$(cd "${1:?usage: bench/list.sh BUILDDIR [N...]}" && pwd)
 shift
 sizes=("$@")

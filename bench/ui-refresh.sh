@@ -9,7 +9,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$here/common.sh"
+. "$here/common.bash"
 build=$(cd "${1:?usage: bench/ui-refresh.sh BUILDDIR [SOCKETS...]}" && pwd)
 shift
 sizes=("$@")
