@@ -3,31 +3,16 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-gtk.h"
 #include "porthole-application.h"
 #include "porthole-preferences-window.h"
 #include "porthole-window.h"
 
 #include <gtk/gtk.h>
 
-/* One registered application for the whole run, as in the real program */
-static PortholeApplication *
-start_app (void)
-{
-  static PortholeApplication *app;
-  g_autoptr(GError) error = NULL;
-
-  if (app != NULL)
-    return g_object_ref (app);
-  app = porthole_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  ck_assert_msg (g_application_register (G_APPLICATION (app), NULL, &error), "register: %s",
-                 error ? error->message : "");
-  return g_object_ref (app);
-}
-
 START_TEST (test_settings_drive_monitor)
 {
-  g_autoptr(PortholeApplication) app = start_app ();
+  g_autoptr(PortholeApplication) app = porthole_test_start_app ();
   GSettings *settings = porthole_application_get_settings (app);
   PortholeSocketMonitor *monitor = porthole_application_get_monitor (app);
 
@@ -43,29 +28,9 @@ START_TEST (test_settings_drive_monitor)
 }
 END_TEST
 
-static GtkWidget *
-find_by_type (GtkWidget *root, GType type, guint nth)
-{
-  guint seen = 0;
-  GtkWidget *stack[256];
-  int top = 0;
-
-  stack[top++] = root;
-  while (top > 0)
-    {
-      GtkWidget *w = stack[--top];
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
-        return w;
-      for (GtkWidget *c = gtk_widget_get_last_child (w); c && top < 255; c = gtk_widget_get_prev_sibling (c))
-        stack[top++] = c;
-    }
-  return NULL;
-}
-
 START_TEST (test_preferences_window)
 {
-  g_autoptr(PortholeApplication) app = start_app ();
+  g_autoptr(PortholeApplication) app = porthole_test_start_app ();
   GSettings *settings = porthole_application_get_settings (app);
   PortholeSocketMonitor *monitor = porthole_application_get_monitor (app);
   PortholePreferencesWindow *prefs = porthole_preferences_window_new (settings);
@@ -74,8 +39,8 @@ START_TEST (test_preferences_window)
 
   gtk_window_present (GTK_WINDOW (prefs));
   porthole_test_spin (100);
-  interval = GTK_SPIN_BUTTON (find_by_type (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 0));
-  timeout = GTK_SPIN_BUTTON (find_by_type (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 1));
+  interval = GTK_SPIN_BUTTON (porthole_test_find_widget (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 0));
+  timeout = GTK_SPIN_BUTTON (porthole_test_find_widget (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 1));
   ck_assert_ptr_nonnull (interval);
   ck_assert_ptr_nonnull (timeout);
   /* Seconds on screen, milliseconds in the setting, and the monitor follows */
@@ -87,7 +52,7 @@ START_TEST (test_preferences_window)
   gtk_spin_button_set_value (timeout, 12);
   ck_assert_uint_eq (g_settings_get_uint (settings, "probe-timeout"), 12);
 
-  sw = GTK_SWITCH (find_by_type (GTK_WIDGET (prefs), GTK_TYPE_SWITCH, 1));
+  sw = GTK_SWITCH (porthole_test_find_widget (GTK_WIDGET (prefs), GTK_TYPE_SWITCH, 1));
   ck_assert_ptr_nonnull (sw);
   ck_assert (!g_settings_get_boolean (settings, "notify-new-listeners"));
   gtk_switch_set_active (sw, TRUE);
@@ -102,14 +67,14 @@ END_TEST
 
 START_TEST (test_window_tabs)
 {
-  g_autoptr(PortholeApplication) app = start_app ();
+  g_autoptr(PortholeApplication) app = porthole_test_start_app ();
   PortholeWindow *window = porthole_window_new (app);
   AdwViewStack *stack;
   const char *names[] = { "listening", "connections", "test", "learn" };
 
   gtk_window_present (GTK_WINDOW (window));
   porthole_test_spin (200);
-  stack = ADW_VIEW_STACK (find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
+  stack = ADW_VIEW_STACK (porthole_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
   ck_assert_ptr_nonnull (stack);
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {

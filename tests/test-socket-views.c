@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-gtk.h"
 #include "porthole-application.h"
 #include "porthole-column-sorter.h"
 #include "porthole-connections-page.h"
@@ -525,36 +526,6 @@ END_TEST
 
 /* ---- End Process ---------------------------------------------------------------------------- */
 
-static PortholeApplication *
-start_app (void)
-{
-  static PortholeApplication *app;
-  g_autoptr(GError) error = NULL;
-
-  if (app != NULL)
-    return g_object_ref (app);
-  app = porthole_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  ck_assert_msg (g_application_register (G_APPLICATION (app), NULL, &error), "register: %s",
-                 error ? error->message : "");
-  return g_object_ref (app);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 find_label_containing (GtkWidget *root, const char *text)
 {
@@ -624,7 +595,7 @@ label_shown (gpointer data)
 static void
 end_process_run (gboolean ignore_term)
 {
-  g_autoptr(PortholeApplication) app = start_app ();
+  g_autoptr(PortholeApplication) app = porthole_test_start_app ();
   PortholeSocketMonitor *monitor = porthole_application_get_monitor (app);
   PortholeWindow *window = porthole_window_new (app);
   PortholeListeningPage *page;
@@ -640,7 +611,7 @@ end_process_run (gboolean ignore_term)
   reset_settings ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));
-  page = PORTHOLE_LISTENING_PAGE (find_widget (GTK_WIDGET (window), PORTHOLE_TYPE_LISTENING_PAGE));
+  page = PORTHOLE_LISTENING_PAGE (porthole_test_find_widget (GTK_WIDGET (window), PORTHOLE_TYPE_LISTENING_PAGE, 0));
   view = porthole_listening_page_get_view (page);
   details = porthole_socket_view_get_details (view);
 

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "porthole-application.h"
+
+G_BEGIN_DECLS
+
+/* One registered PortholeApplication for the whole test run, as in the real program (a second
+ * one could not export itself on the bus). Returns a new reference. */
+PortholeApplication *porthole_test_start_app (void);
+
+/* The @nth widget of @type under @root (included), depth first, first child first; or NULL. */
+GtkWidget *porthole_test_find_widget (GtkWidget *root, GType type, guint nth);
+
+G_END_DECLS
