@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -146,6 +147,46 @@ porthole_test_count_fds (void)
   while (g_dir_read_name (dir) != NULL)
     n++;
   return n - 1;   /* the directory's own descriptor */
+}
+
+guint
+porthole_test_count_inet_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert (dir != NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      struct sockaddr_storage ss;
+      socklen_t len = sizeof ss;
+      int fd = atoi (name);
+
+      if (getsockname (fd, (struct sockaddr *) &ss, &len) == 0 &&
+          (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
+        n++;
+    }
+  return n;
+}
+
+char *
+porthole_test_describe_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  GString *out = g_string_new (NULL);
+  const char *name;
+
+  g_assert (dir != NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      g_string_append_printf (out, "%s%s=%s", out->len > 0 ? " " : "", name,
+                              target != NULL ? target : "?");
+    }
+  return g_string_free (out, FALSE);
 }
 
 typedef enum {

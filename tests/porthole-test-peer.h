@@ -61,5 +61,10 @@ int               porthole_test_full_listener (const char *address, guint16 *por
 void              porthole_test_close_all (int listener, int *fillers, guint n_fillers);
 /* How many descriptors this process has open (/proc/self/fd). */
 guint             porthole_test_count_fds (void);
+/* Open TCP/UDP sockets of this process: what a probe or scan may leak, unlike the D-Bus,
+ * netlink and eventfd descriptors GTK and GLib open lazily */
+guint             porthole_test_count_inet_fds (void);
+/* "fd=target fd=target ...", for a failure message that says which descriptors are open */
+char             *porthole_test_describe_fds (void);
 
 G_END_DECLS

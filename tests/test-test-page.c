@@ -753,7 +753,8 @@ START_TEST (test_dispose_mid_run)
   PortholeScan *scan = porthole_scan_view_get_scan (scan_view);
   g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *ports = g_strdup_printf ("%u", port);
-  guint before = porthole_test_count_fds ();
+  guint before = porthole_test_count_inet_fds ();
+  g_autofree char *fds_before = porthole_test_describe_fds ();
   guint late = 0;
 
   gtk_editable_set_text (part (scan_view, PORTHOLE_TYPE_SCAN_VIEW, "ports_entry"), ports);
@@ -783,8 +784,13 @@ START_TEST (test_dispose_mid_run)
   ck_assert_ptr_null (scan);
   ck_assert_ptr_null (probe_view);
   ck_assert_ptr_null (scan_view);
-  /* Every socket of the probe and the scan is closed */
-  ck_assert_uint_le (porthole_test_count_fds (), before);
+  /* Every socket of the probe and the scan is closed (GTK may open D-Bus or eventfd descriptors
+   * lazily meanwhile: only TCP/UDP sockets count) */
+  if (porthole_test_count_inet_fds () > before)
+    {
+      g_autofree char *fds_after = porthole_test_describe_fds ();
+      ck_abort_msg ("descriptors before: %s; after: %s", fds_before, fds_after);
+    }
   porthole_test_close_all (listener, fillers, G_N_ELEMENTS (fillers));
 }
 END_TEST
