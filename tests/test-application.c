@@ -8,7 +8,11 @@
 #include "porthole-preferences-window.h"
 #include "porthole-window.h"
 
+#include "porthole-test-peer.h"
+
 #include <gtk/gtk.h>
+#include <string.h>
+#include <unistd.h>
 
 START_TEST (test_settings_drive_monitor)
 {
@@ -92,6 +96,176 @@ START_TEST (test_window_tabs)
 }
 END_TEST
 
+/* A stand-in for the desktop's notification server (org.gtk.Notifications, the interface
+ * GLib's GNotification uses outside a sandbox when the name has an owner), on its own
+ * connection to the test's session bus. It records every notification it is sent. */
+typedef struct {
+  GDBusConnection *connection;
+  guint            owner_id;
+  guint            object_id;
+  GPtrArray       *titles;
+  GPtrArray       *bodies;
+  gboolean         owned;
+} FakeNotifications;
+
+static const char fake_notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "</method></interface></node>";
+
+static void
+fake_method_call (GDBusConnection *connection, const char *sender, const char *path,
+                  const char *interface, const char *method, GVariant *parameters,
+                  GDBusMethodInvocation *invocation, gpointer data)
+{
+  FakeNotifications *fake = data;
+
+  if (g_str_equal (method, "AddNotification"))
+    {
+      g_autoptr(GVariant) dict = g_variant_get_child_value (parameters, 2);
+      const char *title = NULL, *body = NULL;
+
+      g_variant_lookup (dict, "title", "&s", &title);
+      g_variant_lookup (dict, "body", "&s", &body);
+      g_ptr_array_add (fake->titles, g_strdup (title ? title : ""));
+      g_ptr_array_add (fake->bodies, g_strdup (body ? body : ""));
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+fake_name_acquired (GDBusConnection *connection, const char *name, gpointer data)
+{
+  ((FakeNotifications *) data)->owned = TRUE;
+}
+
+static void
+fake_notifications_start (FakeNotifications *fake)
+{
+  static const GDBusInterfaceVTable vtable = { fake_method_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (fake_notifications_xml, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  ck_assert_msg (address != NULL, "no session bus (run under dbus-run-session): %s",
+                 error ? error->message : "");
+  fake->titles = g_ptr_array_new_with_free_func (g_free);
+  fake->bodies = g_ptr_array_new_with_free_func (g_free);
+  fake->connection = g_dbus_connection_new_for_address_sync (
+      address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+               G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
+  ck_assert_msg (fake->connection != NULL, "%s", error ? error->message : "");
+  fake->object_id = g_dbus_connection_register_object (fake->connection, "/org/gtk/Notifications",
+                                                       info->interfaces[0], &vtable, fake,
+                                                       NULL, &error);
+  ck_assert_msg (fake->object_id != 0, "%s", error ? error->message : "");
+  fake->owner_id = g_bus_own_name_on_connection (fake->connection, "org.gtk.Notifications",
+                                                 G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                 fake_name_acquired, NULL, fake, NULL);
+  while (!fake->owned && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  ck_assert (fake->owned);
+}
+
+static void
+fake_notifications_stop (FakeNotifications *fake)
+{
+  g_bus_unown_name (fake->owner_id);
+  g_dbus_connection_unregister_object (fake->connection, fake->object_id);
+  g_dbus_connection_close_sync (fake->connection, NULL, NULL);
+  g_clear_object (&fake->connection);
+  g_clear_pointer (&fake->titles, g_ptr_array_unref);
+  g_clear_pointer (&fake->bodies, g_ptr_array_unref);
+}
+
+typedef struct {
+  guint16 port;
+  gboolean seen;
+} OpenedWait;
+
+static void
+on_opened (PortholeSocketMonitor *monitor, PortholeSocket *socket, OpenedWait *wait)
+{
+  if (porthole_socket_is_listening (socket) && porthole_socket_get_local_port (socket) == wait->port)
+    wait->seen = TRUE;
+}
+
+/* Opens a TCP listener on loopback and spins until the monitor reports it as new */
+static int
+open_listener_seen (PortholeSocketMonitor *monitor, guint16 *port)
+{
+  OpenedWait wait = { 0 };
+  int fd = porthole_test_listener ("127.0.0.1", &wait.port, 4);
+  gulong id = g_signal_connect (monitor, "socket-opened", G_CALLBACK (on_opened), &wait);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!wait.seen && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (monitor, id);
+  ck_assert_msg (wait.seen, "the monitor never reported port %u", wait.port);
+  *port = wait.port;
+  return fd;
+}
+
+START_TEST (test_notify_new_listener)
+{
+  FakeNotifications fake = { 0 };
+  g_autoptr(PortholeApplication) app = NULL;
+  GSettings *settings;
+  PortholeSocketMonitor *monitor;
+  g_autofree char *title = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *pid = NULL;
+  guint16 port;
+  int quiet, fd;
+
+  /* before the application sends anything: GLib picks its notification backend once */
+  fake_notifications_start (&fake);
+  app = porthole_test_start_app ();
+  settings = porthole_application_get_settings (app);
+  monitor = porthole_application_get_monitor (app);
+  ck_assert_ptr_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  /* faster than the settings allow, on the monitor alone */
+  porthole_socket_monitor_set_refresh_interval (monitor, 100);
+  /* a socket already there at the first snapshot is not "new" */
+  for (guint i = 0; i < 100 && !porthole_socket_monitor_get_loaded (monitor); i++)
+    porthole_test_spin (50);
+  ck_assert (porthole_socket_monitor_get_loaded (monitor));
+
+  /* Off (the default): a new listener makes no notification */
+  ck_assert (!g_settings_get_boolean (settings, "notify-new-listeners"));
+  quiet = open_listener_seen (monitor, &port);
+  porthole_test_spin (300);
+  ck_assert_uint_eq (fake.titles->len, 0);
+
+  /* On, with no window in front: one notification naming the port, the address and us */
+  g_settings_set_boolean (settings, "notify-new-listeners", TRUE);
+  fd = open_listener_seen (monitor, &port);
+  for (guint i = 0; i < 50 && fake.titles->len == 0; i++)
+    porthole_test_spin (100);
+  ck_assert_uint_eq (fake.titles->len, 1);
+  title = g_strdup_printf ("TCP %u", port);
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+  ck_assert_msg (strstr (fake.titles->pdata[0], title) != NULL, "title: %s",
+                 (char *) fake.titles->pdata[0]);
+  ck_assert_msg (strstr (fake.bodies->pdata[0], address) != NULL, "body: %s",
+                 (char *) fake.bodies->pdata[0]);
+  pid = g_strdup_printf ("test-applicatio (%d)", (int) getpid ());   /* comm: 15 bytes */
+  ck_assert_msg (strstr (fake.bodies->pdata[0], pid) != NULL,
+                 "body does not name this process: %s", (char *) fake.bodies->pdata[0]);
+
+  close (fd);
+  close (quiet);
+  g_settings_reset (settings, "notify-new-listeners");
+  porthole_socket_monitor_set_refresh_interval (monitor, g_settings_get_uint (settings,
+                                                                             "refresh-interval"));
+  fake_notifications_stop (&fake);
+}
+END_TEST
+
 static Suite *
 application_suite (void)
 {
@@ -101,6 +275,8 @@ application_suite (void)
   gtk_init ();
   adw_init ();
   tcase_set_timeout (tc, 60);
+  /* first: it must own the notification server's name before anything is sent */
+  tcase_add_test (tc, test_notify_new_listener);
   tcase_add_test (tc, test_settings_drive_monitor);
   tcase_add_test (tc, test_preferences_window);
   tcase_add_test (tc, test_window_tabs);
