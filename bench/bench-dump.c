@@ -2,8 +2,8 @@
 #define G_LOG_DOMAIN "porthole-bench"
 #include "config.h"
 
-/* Times the socket-table stages on their own: the netlink dump, the /proc/net read, the
- * inode -> pid walk over /proc/<pid>/fd and the process names.
+/* Times the socket-table stages on their own: the netlink dump, the /proc/net read, and the
+ * inode -> pid walk over /proc/<pid>/fd, which reads each owner's name as it goes.
  * Usage: bench-dump [RUNS]   (prints the median of RUNS, default 5) */
 
 #include "porthole-procmap.h"
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { NETLINK, PROC, OWNERS, NAMES, N_STAGES };
+enum { NETLINK, PROC, OWNERS, N_STAGES };
 
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
@@ -40,7 +40,7 @@ main (int argc, char **argv)
 {
   const PortholeDumpFlags flags = PORTHOLE_DUMP_DEFAULT | PORTHOLE_DUMP_ALL_STATES;
   static const char * const names[N_STAGES] = { "netlink dump", "/proc/net read",
-                                                "owners (fd walk)", "process names" };
+                                                "owners and names" };
   GArray *times[N_STAGES];
   int runs = argc > 1 ? atoi (argv[1]) : 5;
   guint n_sockets = 0, n_wanted = 0, n_found = 0, n_pids = 0;
@@ -56,10 +56,8 @@ main (int argc, char **argv)
       g_autoptr(GArray) proc_rows = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
       g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
       g_autoptr(GHashTable) owners = NULL;
-      g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) comms = NULL;
       g_autoptr(GError) error = NULL;
-      GHashTableIter iter;
-      gpointer pid;
       gint64 t;
       double ms;
 
@@ -85,27 +83,14 @@ main (int argc, char **argv)
       for (guint i = 0; i < rows->len; i++)
         if (g_array_index (rows, PortholeSockInfo, i).inode != 0)
           g_hash_table_add (wanted, &g_array_index (rows, PortholeSockInfo, i).inode);
-      owners = porthole_procmap_find_owners (NULL, wanted, NULL);
+      owners = porthole_procmap_find_owners_full (NULL, wanted, &comms, NULL);
       ms = ms_since (t);
       g_array_append_val (times[OWNERS], ms);
-
-      t = g_get_monotonic_time ();
-      g_hash_table_iter_init (&iter, owners);
-      while (g_hash_table_iter_next (&iter, NULL, &pid))
-        {
-          if (!g_hash_table_contains (pids, pid))
-            {
-              g_free (porthole_proc_read_comm (NULL, GPOINTER_TO_INT (pid)));
-              g_hash_table_add (pids, pid);
-            }
-        }
-      ms = ms_since (t);
-      g_array_append_val (times[NAMES], ms);
 
       n_sockets = rows->len;
       n_wanted = g_hash_table_size (wanted);
       n_found = g_hash_table_size (owners);
-      n_pids = g_hash_table_size (pids);
+      n_pids = g_hash_table_size (comms);
     }
 
   printf ("bench-dump: %u sockets, owners found for %u of %u inodes in %u processes; median of %d\n",

@@ -86,6 +86,27 @@ START_TEST (test_fixture_owners)
 }
 END_TEST
 
+/* Names come with the walk, read from each owner's own directory, only for owners */
+START_TEST (test_fixture_owner_names)
+{
+  g_autofree char *root = porthole_test_fixture ("proc");
+  static const guint64 inodes[] = { 1002, 1003, 1004 };
+  g_autoptr(GHashTable) wanted = inode_set (inodes, G_N_ELEMENTS (inodes));
+  g_autoptr(GHashTable) comms = NULL;
+  g_autoptr(GHashTable) owners = porthole_procmap_find_owners_full (root, wanted, &comms, NULL);
+
+  ck_assert_uint_eq (g_hash_table_size (owners), 3);
+  ck_assert_ptr_nonnull (comms);
+  ck_assert_str_eq (g_hash_table_lookup (comms, GINT_TO_POINTER (1)), "systemd");
+  /* raw bytes, as for porthole_proc_read_comm () */
+  ck_assert_str_eq (g_hash_table_lookup (comms, GINT_TO_POINTER (42)), "evil\033[31mname");
+  ck_assert_str_eq (g_hash_table_lookup (comms, GINT_TO_POINTER (1000)), "firefox");
+  /* pids that hold none of the sockets are not named */
+  ck_assert (!g_hash_table_contains (comms, GINT_TO_POINTER (500)));
+  ck_assert (!g_hash_table_contains (comms, GINT_TO_POINTER (77)));
+}
+END_TEST
+
 START_TEST (test_overflow_uid)
 {
   g_autofree char *root = porthole_test_fixture ("proc");
@@ -183,8 +204,13 @@ START_TEST (test_live_child)
   ck_assert_int_eq (owner (owners, inodes[6]), MIN (getpid (), s.pid));
   {
     g_autofree char *comm = porthole_proc_read_comm (NULL, owner (owners, inodes[0]));
+    g_autoptr(GHashTable) wanted = inode_set (inodes, 6);
+    g_autoptr(GHashTable) comms = NULL;
+    g_autoptr(GHashTable) owners_full = porthole_procmap_find_owners_full (NULL, wanted, &comms, NULL);
 
     ck_assert_str_eq (comm, "porthole-kid");
+    ck_assert_int_eq (owner (owners_full, inodes[0]), s.pid);
+    ck_assert_str_eq (g_hash_table_lookup (comms, GINT_TO_POINTER (s.pid)), "porthole-kid");
   }
   porthole_test_sockets_release (&s);
   close (mine);
@@ -329,6 +355,7 @@ procmap_suite (void)
 
   tcase_add_test (tc, test_fixture_owners);
   tcase_add_test (tc, test_missing_root);
+  tcase_add_test (tc, test_fixture_owner_names);
   tcase_add_test (tc, test_overflow_uid);
   tcase_add_test (tc, test_fixture_details);
   tcase_add_test (tc, test_live_self);

@@ -133,7 +133,8 @@ make_items (RefreshData *rd, GArray *rows, GArray *fresh)
 {
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) owners = NULL;
-  g_autoptr(GHashTable) comms = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GHashTable) comms = NULL;   /* pid -> raw comm, from the fd walk */
+  g_autoptr(GHashTable) names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autoptr(GHashTable) users = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   PortholeServices *services = porthole_services_get_default ();
   gboolean sandboxed = porthole_proc_in_sandbox ();
@@ -150,7 +151,7 @@ make_items (RefreshData *rd, GArray *rows, GArray *fresh)
       if (info->inode != 0)
         g_hash_table_add (wanted, &info->inode);
     }
-  owners = porthole_procmap_find_owners (rd->proc_root, wanted, NULL);
+  owners = porthole_procmap_find_owners_full (rd->proc_root, wanted, &comms, NULL);
 
   for (guint i = 0; i < fresh->len; i++)
     {
@@ -165,13 +166,14 @@ make_items (RefreshData *rd, GArray *rows, GArray *fresh)
         {
           owner.pid = GPOINTER_TO_INT (pid_ptr);
           owner.status = PORTHOLE_OWNER_KNOWN;
-          owner.process = g_hash_table_lookup (comms, pid_ptr);
+          owner.process = g_hash_table_lookup (names, pid_ptr);
           if (owner.process == NULL)
             {
-              g_autofree char *raw = porthole_proc_read_comm (rd->proc_root, owner.pid);
+              /* not re-read by pid here: that pid may already belong to another process */
+              const char *raw = g_hash_table_lookup (comms, pid_ptr);
 
               owner.process = raw ? porthole_escape_text (raw, -1, FALSE) : g_strdup ("?");
-              g_hash_table_insert (comms, pid_ptr, owner.process);
+              g_hash_table_insert (names, pid_ptr, owner.process);
             }
         }
       else if (sandboxed)

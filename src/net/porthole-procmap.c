@@ -86,6 +86,7 @@ typedef struct {
   GArray     *pids;        /* ascending */
   GHashTable *wanted;      /* only read while the threads run */
   GHashTable *owners;      /* guarded by lock */
+  GHashTable *comms;       /* pid -> raw comm, guarded by lock; NULL when not asked for */
   GMutex      lock;
   guint       n_wanted;
   gint        next;        /* atomic: index of the next pid to scan */
@@ -118,23 +119,65 @@ record_owner (Walk *walk, guint64 inode, int pid)
   return completed;
 }
 
+/* <pid>/comm read through the process's own directory descriptor: once the process has
+ * exited, reads fail instead of returning the name of a new process that reused the pid. */
+static char *
+read_comm_at (int pid_fd)
+{
+  char buf[256];
+  ssize_t n;
+  int fd = openat (pid_fd, "comm", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return NULL;
+  do
+    n = read (fd, buf, sizeof buf - 1);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  if (n < 0)
+    return NULL;
+  if (n > 0 && buf[n - 1] == '\n')
+    n--;
+  return g_strndup (buf, (gsize) n);
+}
+
+static void
+record_comm (Walk *walk, int pid_fd, int pid)
+{
+  char *comm = read_comm_at (pid_fd);
+
+  if (comm == NULL)
+    return;
+  g_mutex_lock (&walk->lock);
+  g_hash_table_replace (walk->comms, GINT_TO_POINTER (pid), comm);
+  g_mutex_unlock (&walk->lock);
+}
+
 /* Returns FALSE when the fd directory could not be read at all. */
 static gboolean
 scan_process (Walk *walk, int pid)
 {
-  char path[32];
-  int fd;
+  char path[16];
+  int pid_fd, fd;
   DIR *dir;
   struct dirent *de;
+  gboolean found = FALSE;
 
-  g_snprintf (path, sizeof path, "%d/fd", pid);
-  fd = openat (walk->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
+  g_snprintf (path, sizeof path, "%d", pid);
+  pid_fd = openat (walk->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (pid_fd < 0)
     return FALSE;
+  fd = openat (pid_fd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      close (pid_fd);
+      return FALSE;
+    }
   dir = fdopendir (fd);
   if (dir == NULL)
     {
       close (fd);
+      close (pid_fd);
       return FALSE;
     }
 
@@ -151,10 +194,17 @@ scan_process (Walk *walk, int pid)
       n = readlinkat (fd, de->d_name, link, sizeof link);
       if (n <= 0 || n >= (ssize_t) sizeof link || !parse_socket_link (link, n, &inode))
         continue;
-      if (g_hash_table_contains (walk->wanted, &inode) && record_owner (walk, inode, pid))
+      if (!g_hash_table_contains (walk->wanted, &inode))
+        continue;
+      found = TRUE;
+      if (record_owner (walk, inode, pid))
         break;
     }
   closedir (dir);
+  /* after the fd walk, through the same directory: the name is this process's or none */
+  if (found && walk->comms != NULL)
+    record_comm (walk, pid_fd, pid);
+  close (pid_fd);
   return TRUE;
 }
 
@@ -183,11 +233,22 @@ porthole_procmap_find_owners (const char *proc_root,
                               GHashTable *wanted,
                               guint      *n_denied)
 {
+  return porthole_procmap_find_owners_full (proc_root, wanted, NULL, n_denied);
+}
+
+GHashTable *
+porthole_procmap_find_owners_full (const char  *proc_root,
+                                   GHashTable  *wanted,
+                                   GHashTable **comms,
+                                   guint       *n_denied)
+{
   Walk walk = { 0 };
   GThread *threads[MAX_THREADS];
   guint n_threads = 0;
 
   walk.owners = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (comms != NULL)
+    *comms = walk.comms = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_return_val_if_fail (wanted != NULL, walk.owners);
 
   if (n_denied)

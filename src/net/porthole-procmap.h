@@ -13,6 +13,14 @@ G_BEGIN_DECLS
 GHashTable *porthole_procmap_find_owners (const char *proc_root,
                                           GHashTable *wanted,
                                           guint      *n_denied);
+/* The same, and when @comms is non-NULL a new table pid (GINT_TO_POINTER) -> raw comm for
+ * every process that holds a wanted socket. Each name is read through the directory of the
+ * process whose descriptors were just walked, so a pid reused meanwhile never lends its new
+ * owner's name; a process that exited before its name was read has no entry. */
+GHashTable *porthole_procmap_find_owners_full (const char  *proc_root,
+                                               GHashTable  *wanted,
+                                               GHashTable **comms,
+                                               guint       *n_denied);
 
 /* Raw /proc/<pid>/comm without its newline (may be invalid UTF-8: escape before display). */
 char *porthole_proc_read_comm (const char *proc_root, int pid);
