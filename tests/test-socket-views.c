@@ -169,8 +169,9 @@ fixture_free (Fixture *f)
   g_free (f);
 }
 
+/* The row on @port (of process @pid when not 0) */
 static PortholeSocket *
-find_row (GListModel *model, guint port, const char *protocol, guint *position)
+find_row_of (GListModel *model, guint port, const char *protocol, int pid, guint *position)
 {
   guint n = g_list_model_get_n_items (model);
 
@@ -179,6 +180,7 @@ find_row (GListModel *model, guint port, const char *protocol, guint *position)
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
 
       if (porthole_socket_get_local_port (s) == port &&
+          (pid == 0 || porthole_socket_get_pid (s) == pid) &&
           (protocol == NULL || strcmp (porthole_socket_get_protocol (s), protocol) == 0))
         {
           if (position)
@@ -187,6 +189,12 @@ find_row (GListModel *model, guint port, const char *protocol, guint *position)
         }
     }
   return NULL;
+}
+
+static PortholeSocket *
+find_row (GListModel *model, guint port, const char *protocol, guint *position)
+{
+  return find_row_of (model, port, protocol, 0, position);
 }
 
 static void
@@ -239,9 +247,10 @@ START_TEST (test_listener_row_lifecycle)
   guint position;
 
   ck_assert_str_eq (porthole_socket_view_get_state (f->view), "table");
-  ck_assert_ptr_null (find_row (model, child->ports[0], "tcp", NULL));
+  /* (another test's socket may be given the same port number: only this child's row counts) */
+  ck_assert_ptr_null (find_row_of (model, child->ports[0], "tcp", child->pid, NULL));
   refresh (f->monitor);
-  row = find_row (model, child->ports[0], "tcp", &position);
+  row = find_row_of (model, child->ports[0], "tcp", child->pid, &position);
   ck_assert_ptr_nonnull (row);
   porthole_socket_view_select (f->view, row);
   porthole_test_spin (100);
@@ -273,7 +282,7 @@ START_TEST (test_listener_row_lifecycle)
   child_command (child, "close\n", "closed");
   refresh (f->monitor);
   ck_assert (porthole_socket_get_closed (row));
-  ck_assert_ptr_eq (find_row (model, child->ports[0], "tcp", NULL), row);
+  ck_assert_ptr_eq (find_row_of (model, child->ports[0], "tcp", child->pid, NULL), row);
   ck_assert (all_cells_have_class (f, row, "socket-closed"));
   ck_assert (!all_cells_have_class (f, row, "socket-new"));
   {
@@ -283,12 +292,12 @@ START_TEST (test_listener_row_lifecycle)
   }
 
   /* ... and is removed once the linger time is over */
-  while (find_row (model, child->ports[0], "tcp", NULL) != NULL && waited < 5000)
+  while (find_row_of (model, child->ports[0], "tcp", child->pid, NULL) != NULL && waited < 5000)
     {
       porthole_test_spin (100);
       waited += 100;
     }
-  ck_assert_ptr_null (find_row (model, child->ports[0], "tcp", NULL));
+  ck_assert_ptr_null (find_row_of (model, child->ports[0], "tcp", child->pid, NULL));
   ck_assert_uint_ge (waited, 1000);
   child_free (child);
   fixture_free (f);
@@ -650,10 +659,11 @@ end_process_run (gboolean ignore_term)
   ck_assert_msg (wait_until (label_shown, &query, 3000), "no toast saying %s", toast);
 
   /* The row goes: closed at the refresh End Process asked for, removed after the linger time */
-  for (guint waited = 0; waited < 10000 && find_row (porthole_socket_view_get_model (view), child->ports[0], "tcp", NULL);
+  for (guint waited = 0;
+       waited < 10000 && find_row_of (porthole_socket_view_get_model (view), child->ports[0], "tcp", child->pid, NULL);
        waited += 100)
     porthole_test_spin (100);
-  ck_assert_ptr_null (find_row (porthole_socket_view_get_model (view), child->ports[0], "tcp", NULL));
+  ck_assert_ptr_null (find_row_of (porthole_socket_view_get_model (view), child->ports[0], "tcp", child->pid, NULL));
 
   gtk_window_destroy (GTK_WINDOW (window));
   child_free (child);
