@@ -103,6 +103,38 @@ START_TEST (test_random_bytes)
 }
 END_TEST
 
+/* Terminal columns, for padding CLI labels in any language */
+START_TEST (test_columns)
+{
+  static const struct { const char *text; gsize columns; } table[] = {
+    { "", 0 },
+    { "version", 7 },
+    { "caf\xc3\xa9", 4 },                                  /* café, precomposed */
+    { "cafe\xcc\x81", 4 },                                 /* e + combining acute */
+    /* संस्करण ("version" in Hindi): 7 code points, of which 2 are vowel signs/virama (Mn) */
+    { "\xe0\xa4\xb8\xe0\xa4\x82\xe0\xa4\xb8\xe0\xa5\x8d\xe0\xa4\x95\xe0\xa4\xb0\xe0\xa4\xa3", 5 },
+    { "\xe7\xab\xaf\xe5\x8f\xa3", 4 },                       /* 端口: two wide characters */
+    { "a\xff" "b", 3 },                                      /* a stray byte: one column */
+    { "\xe0\xa4", 2 },                                      /* a cut UTF-8 sequence */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autofree char *padded = porthole_text_pad (table[i].text, 12);
+
+      ck_assert_msg (porthole_text_columns (table[i].text) == table[i].columns, "%zu: %zu", i,
+                     porthole_text_columns (table[i].text));
+      ck_assert_uint_eq (porthole_text_columns (padded), 12);
+      ck_assert (g_str_has_prefix (padded, table[i].text));
+    }
+  {
+    g_autofree char *wide = porthole_text_pad ("already wider", 4);
+
+    ck_assert_str_eq (wide, "already wider");
+  }
+}
+END_TEST
+
 static Suite *
 escape_suite (void)
 {
@@ -111,6 +143,7 @@ escape_suite (void)
 
   tcase_add_test (tc, test_escape_table);
   tcase_add_test (tc, test_keep_newlines);
+  tcase_add_test (tc, test_columns);
   tcase_add_test (tc, test_clean_check);
   tcase_set_timeout (tc, 30);
   tcase_add_test (tc, test_random_bytes);

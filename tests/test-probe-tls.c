@@ -4,6 +4,7 @@
 
 #include "porthole-test.h"
 #include "porthole-test-peer.h"
+#include "porthole-escape.h"
 #include "porthole-probe.h"
 
 #include <glib/gstdio.h>
@@ -286,6 +287,74 @@ START_TEST (test_cli_json)
 }
 END_TEST
 
+/* The text output's TLS block ("  label   value"): every value starts at one column, in
+ * English and in Hindi, whose labels are wider in bytes than on screen */
+static void
+check_tls_columns (const char *language)
+{
+  g_autoptr(GTlsCertificate) cert = make_certificate ("cols", "localhost", "DNS:localhost",
+                                                      "20200101000000Z", "20200201000000Z");
+  PortholeTestPeer *peer = porthole_test_peer_start_tls ("127.0.0.1", cert);
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  g_autofree char *localedir = g_build_filename (g_getenv ("PORTHOLE_BUILD_ROOT"), "po", NULL);
+  const char *argv[] = { g_getenv ("PORTHOLE_CLI"), "probe", target, "--tls", NULL };
+  g_autofree char *asan = g_strconcat (g_getenv ("ASAN_OPTIONS") ?: "",
+                                       ":intercept_tls_get_addr=0", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "ASAN_OPTIONS", asan, TRUE);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize value_column = 0;
+  guint n_block = 0;
+  gboolean in_block = FALSE;
+  int status;
+
+  env = g_environ_setenv (env, "LANGUAGE", language, TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "PORTHOLE_LOCALEDIR", localedir, TRUE);
+  ck_assert (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                           &out, NULL, &status, NULL));
+  ck_assert_msg (g_spawn_check_wait_status (status, NULL), "porthole-cli exited %d", status);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      const char *label_end, *value;
+      g_autofree char *prefix = NULL;
+
+      if (g_str_equal (line, "TLS:"))   /* the header is not translated: TLS is a name */
+        {
+          in_block = TRUE;
+          continue;
+        }
+      if (!in_block || !g_str_has_prefix (line, "  "))
+        {
+          in_block = FALSE;
+          continue;
+        }
+      label_end = strchr (line + 2, ' ');
+      ck_assert_ptr_nonnull (label_end);
+      for (value = label_end; *value == ' '; value++)
+        ;
+      prefix = g_strndup (line, (gsize) (value - line));
+      if (n_block++ == 0)
+        value_column = porthole_text_columns (prefix);
+      ck_assert_msg (porthole_text_columns (prefix) == value_column, "%s: “%s” at column %zu, not %zu",
+                     language, line, porthole_text_columns (prefix), value_column);
+    }
+  /* version, cipher, subject, issuer, valid and at least one problem */
+  ck_assert_uint_ge (n_block, 6);
+  if (g_str_equal (language, "hi"))   /* translated: no English label left */
+    ck_assert_ptr_null (strstr (out, "  version"));
+  porthole_test_peer_stop (peer);
+}
+
+START_TEST (test_cli_text_columns)
+{
+  check_tls_columns ("en");
+  check_tls_columns ("hi");
+}
+END_TEST
+
 static Suite *
 probe_tls_suite (void)
 {
@@ -298,6 +367,7 @@ probe_tls_suite (void)
   tcase_add_test (tc, test_expired);
   tcase_add_test (tc, test_wrong_host);
   tcase_add_test (tc, test_not_tls);
+  tcase_add_test (tc, test_cli_text_columns);
   tcase_add_test (tc, test_cli_json);
   suite_add_tcase (s, tc);
   return s;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-cli.h"
+#include "porthole-escape.h"
 #include "porthole-socket-fields.h"
 #include "porthole-socket-monitor.h"
 
@@ -80,11 +81,13 @@ print_text (GListModel *model)
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
       g_autofree char *owned = NULL;
       const char *owner = owner_text (s, &owned);
+      /* user names may be any UTF-8 ("another user" is translated): pad by columns */
+      g_autofree char *user = porthole_text_pad (porthole_socket_get_user (s), 10);
 
-      printf ("%-5s %-12s %-40s %-40s %-10s %s\n",
+      printf ("%-5s %-12s %-40s %-40s %s %s\n",
               porthole_socket_get_protocol (s), porthole_socket_get_state (s),
               porthole_socket_get_local_endpoint (s), porthole_socket_get_remote_endpoint (s),
-              porthole_socket_get_user (s), owner);
+              user, owner);
     }
 }
 

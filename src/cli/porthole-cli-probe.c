@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-cli.h"
+#include "porthole-escape.h"
 #include "porthole-net-error.h"
 #include "porthole-ports.h"
 #include "porthole-probe.h"
@@ -149,6 +150,15 @@ to_json (PortholeProbe *probe, const char *target)
   return json_builder_get_root (b);
 }
 
+/* "  label  value", the labels padded to one column in any language */
+static void
+print_tls_line (const char *label, gsize width, const char *value)
+{
+  g_autofree char *padded = porthole_text_pad (label, width);
+
+  printf ("  %s %s\n", padded, value);
+}
+
 static void
 print_tls (PortholeTlsInfo *info)
 {
@@ -157,22 +167,27 @@ print_tls (PortholeTlsInfo *info)
   GDateTime *after = porthole_tls_info_get_not_after (info);
   g_autofree char *from = before != NULL ? g_date_time_format_iso8601 (before) : NULL;
   g_autofree char *until = after != NULL ? g_date_time_format_iso8601 (after) : NULL;
+  g_autofree char *validity = NULL;
+  const char *labels[] = { _("version"), _("cipher"), _("subject"), _("issuer"), _("valid"),
+                           _("problem") };
+  const char *values[] = { porthole_tls_info_get_version (info), porthole_tls_info_get_cipher (info),
+                           porthole_tls_info_get_subject (info), porthole_tls_info_get_issuer (info),
+                           NULL };
+  gsize width = 0;
+
+  if (from != NULL && until != NULL)
+    values[4] = validity = g_strdup_printf ("%s .. %s", from, until);
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    width = MAX (width, porthole_text_columns (labels[i]));
 
   printf ("%s\n", _("TLS:"));
-  if (porthole_tls_info_get_version (info) != NULL)
-    printf ("  %-10s %s\n", _("version"), porthole_tls_info_get_version (info));
-  if (porthole_tls_info_get_cipher (info) != NULL)
-    printf ("  %-10s %s\n", _("cipher"), porthole_tls_info_get_cipher (info));
-  if (porthole_tls_info_get_subject (info) != NULL)
-    printf ("  %-10s %s\n", _("subject"), porthole_tls_info_get_subject (info));
-  if (porthole_tls_info_get_issuer (info) != NULL)
-    printf ("  %-10s %s\n", _("issuer"), porthole_tls_info_get_issuer (info));
-  if (from != NULL && until != NULL)
-    printf ("  %-10s %s .. %s\n", _("valid"), from, until);
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    if (values[i] != NULL)
+      print_tls_line (labels[i], width, values[i]);
   for (guint i = 0; problems[i] != NULL; i++)
-    printf ("  %-10s %s\n", _("problem"), problems[i]);
+    print_tls_line (labels[5], width, problems[i]);
   if (problems[0] == NULL)
-    printf ("  %-10s %s\n", _("problem"), _("none: the certificate is valid for this host"));
+    print_tls_line (labels[5], width, _("none: the certificate is valid for this host"));
 }
 
 static void

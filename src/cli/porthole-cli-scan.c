@@ -4,6 +4,7 @@
 
 #include "porthole-cli.h"
 #include "porthole-connect-scan.h"
+#include "porthole-escape.h"
 #include "porthole-portlist.h"
 #include "porthole-scan.h"
 #include "porthole-target.h"
@@ -98,7 +99,11 @@ print_text (PortholeScan *scan)
   printf (_("%s: %u ports scanned in %.0f ms\n"), shown, porthole_scan_get_ports_done (scan),
           porthole_scan_get_elapsed_ms (scan));
   if (g_list_model_get_n_items (results) > 0)
-    printf ("%-8s %s\n", _("PORT"), _("SERVICE"));
+    {
+      g_autofree char *header = porthole_text_pad (_("PORT"), 8);
+
+      printf ("%s %s\n", header, _("SERVICE"));
+    }
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
       g_autoptr(PortholeScanResult) r = g_list_model_get_item (results, i);

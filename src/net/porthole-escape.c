@@ -123,3 +123,39 @@ porthole_escape_text (const char *text, gssize len, gboolean keep_newlines)
     }
   return g_string_free (out, FALSE);
 }
+
+gsize
+porthole_text_columns (const char *text)
+{
+  gsize columns = 0;
+
+  g_return_val_if_fail (text != NULL, 0);
+  while (*text != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (text, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          columns++;
+          text++;
+          continue;
+        }
+      if (g_unichar_iswide (c))
+        columns += 2;
+      else if (!g_unichar_iszerowidth (c))
+        columns++;
+      text = g_utf8_next_char (text);
+    }
+  return columns;
+}
+
+char *
+porthole_text_pad (const char *text, gsize columns)
+{
+  gsize have = porthole_text_columns (text);
+  GString *out = g_string_new (text);
+
+  for (; have < columns; have++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}

@@ -17,4 +17,12 @@ char *porthole_escape_text (const char *text, gssize len, gboolean keep_newlines
 /* TRUE when porthole_escape_text() would change nothing (cheap check for the common case). */
 gboolean porthole_escape_is_clean (const char *text, gssize len);
 
+/* Columns @text takes on a terminal: East Asian wide characters count 2, combining marks and
+ * other zero-width characters 0 (so a Hindi label with vowel signs pads right). Invalid
+ * UTF-8 counts one column per byte, as the escaper would show it at least that wide. */
+gsize porthole_text_columns (const char *text);
+
+/* @text followed by spaces up to @columns display columns (unchanged when already wider). */
+char *porthole_text_pad (const char *text, gsize columns);
+
 G_END_DECLS
