@@ -266,6 +266,35 @@ START_TEST (test_notify_new_listener)
 }
 END_TEST
 
+/* A phone-sized window (360 px) fits: with GNOME's window buttons (close only) and with the
+ * full set (minimize, maximize, close) other desktops show */
+START_TEST (test_narrow_window)
+{
+  g_autoptr(PortholeApplication) app = porthole_test_start_app ();
+  static const char *const layouts[] = { "appmenu:close", "menu:minimize,maximize,close" };
+  GtkSettings *settings = gtk_settings_get_default ();
+  g_autofree char *saved = NULL;
+
+  g_object_get (settings, "gtk-decoration-layout", &saved, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (layouts); i++)
+    {
+      PortholeWindow *window = porthole_window_new (app);
+      int min_width = 0;
+
+      g_object_set (settings, "gtk-decoration-layout", layouts[i], NULL);
+      gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+      gtk_window_present (GTK_WINDOW (window));
+      porthole_test_spin (300);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL,
+                          NULL, NULL);
+      g_printerr ("# %s: minimum width %d\n", layouts[i], min_width);
+      ck_assert_msg (min_width <= 360, "%s: the window needs %d px", layouts[i], min_width);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  g_object_set (settings, "gtk-decoration-layout", saved, NULL);
+}
+END_TEST
+
 static Suite *
 application_suite (void)
 {
@@ -280,6 +309,7 @@ application_suite (void)
   tcase_add_test (tc, test_settings_drive_monitor);
   tcase_add_test (tc, test_preferences_window);
   tcase_add_test (tc, test_window_tabs);
+  tcase_add_test (tc, test_narrow_window);
   suite_add_tcase (s, tc);
   return s;
 }
