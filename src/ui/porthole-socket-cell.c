@@ -110,7 +110,9 @@ porthole_socket_owner_reason (PortholeSocket *s)
     case PORTHOLE_OWNER_OTHER_USER: return _("Hidden: another user");
     case PORTHOLE_OWNER_SANDBOXED: return _("Hidden by the sandbox");
     case PORTHOLE_OWNER_GONE:
-    default: return _("Exited");
+      /* Translators: no process in view holds the socket: it exited, or lives in another
+       * container (pid namespace) */
+    default: return _("Not visible");
     }
 }
 
