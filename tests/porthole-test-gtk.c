@@ -19,14 +19,14 @@ porthole_test_start_app (void)
   return g_object_ref (app);
 }
 
-static GtkWidget *
-find_nth (GtkWidget *root, GType type, guint *left)
+GtkWidget *
+porthole_test_find_matching (GtkWidget *root, PortholeTestMatch match, gconstpointer data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (*left)-- == 0)
+  if (match (root, data))
     return root;
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *found = find_nth (c, type, left);
+      GtkWidget *found = porthole_test_find_matching (c, match, data);
 
       if (found)
         return found;
@@ -34,8 +34,23 @@ find_nth (GtkWidget *root, GType type, guint *left)
   return NULL;
 }
 
+typedef struct {
+  GType type;
+  guint left;
+} NthOfType;
+
+static gboolean
+is_nth_of_type (GtkWidget *widget, gconstpointer data)
+{
+  NthOfType *want = (NthOfType *) data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, want->type) && want->left-- == 0;
+}
+
 GtkWidget *
 porthole_test_find_widget (GtkWidget *root, GType type, guint nth)
 {
-  return find_nth (root, type, &nth);
+  NthOfType want = { type, nth };
+
+  return porthole_test_find_matching (root, is_nth_of_type, &want);
 }

@@ -11,6 +11,11 @@ G_BEGIN_DECLS
  * one could not export itself on the bus). Returns a new reference. */
 PortholeApplication *porthole_test_start_app (void);
 
+typedef gboolean (*PortholeTestMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget under @root (included) that @match accepts, depth first, first child first */
+GtkWidget *porthole_test_find_matching (GtkWidget *root, PortholeTestMatch match, gconstpointer data);
+
 /* The @nth widget of @type under @root (included), depth first, first child first; or NULL. */
 GtkWidget *porthole_test_find_widget (GtkWidget *root, GType type, guint nth);
 

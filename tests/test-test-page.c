@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-gtk.h"
 #include "porthole-test-peer.h"
 #include "porthole-probe-result.h"
 #include "porthole-probe-timeline.h"
@@ -27,22 +28,6 @@ typedef struct {
   GtkWindow        *window;
   PortholeTestPage *page;
 } Fixture;
-
-static GtkWidget *
-find_by_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_by_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The Test tab in a window of its own, with the application's socket monitor for the sysctl.
  * Screenshots (PORTHOLE_SCREENSHOT_DIR) want the application's real window instead. Not in
@@ -78,7 +63,7 @@ open_page (void)
   gtk_window_present (GTK_WINDOW (window));
   porthole_window_show_page (window, "test");
   f.window = GTK_WINDOW (window);
-  f.page = PORTHOLE_TEST_PAGE (find_by_type (GTK_WIDGET (window), PORTHOLE_TYPE_TEST_PAGE));
+  f.page = PORTHOLE_TEST_PAGE (porthole_test_find_widget (GTK_WIDGET (window), PORTHOLE_TYPE_TEST_PAGE, 0));
   ck_assert_ptr_nonnull (f.page);
   porthole_test_spin (50);
   return f;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-gtk.h"
 #include "porthole-application.h"
 #include "porthole-window.h"
 
@@ -61,32 +62,6 @@ label_is (GtkWidget *w, gconstpointer text)
   return GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), text) == 0;
 }
 
-static gboolean
-is_view_stack (GtkWidget *w, gconstpointer unused)
-{
-  return ADW_IS_VIEW_STACK (w);
-}
-
-/* The first widget under @root, depth first, that @match accepts */
-static GtkWidget *
-find_widget (GtkWidget *root, gboolean (*match) (GtkWidget *, gconstpointer), gconstpointer data)
-{
-  GtkWidget *stack[512];
-  int top = 0;
-
-  stack[top++] = root;
-  while (top > 0)
-    {
-      GtkWidget *w = stack[--top];
-
-      if (match (w, data))
-        return w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL && top < 511; c = gtk_widget_get_next_sibling (c))
-        stack[top++] = c;
-    }
-  return NULL;
-}
-
 START_TEST (test_tabs_in_hindi)
 {
   g_autoptr(PortholeApplication) app = NULL;
@@ -103,7 +78,7 @@ START_TEST (test_tabs_in_hindi)
   gtk_window_present (GTK_WINDOW (window));
   porthole_test_spin (300);
 
-  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), is_view_stack, NULL));
+  stack = ADW_VIEW_STACK (porthole_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0));
   ck_assert_ptr_nonnull (stack);
   for (gsize i = 0; i < G_N_ELEMENTS (tabs); i++)
     {
@@ -119,7 +94,7 @@ START_TEST (test_tabs_in_hindi)
       page = adw_view_stack_get_page (stack, child);
       ck_assert_str_eq (adw_view_stack_page_get_title (page), expected);
       /* ... and the view switcher in the header bar (or the bottom bar) shows it */
-      ck_assert_msg (find_widget (GTK_WIDGET (window), label_is, expected) != NULL, "no label shows “%s”",
+      ck_assert_msg (porthole_test_find_matching (GTK_WIDGET (window), label_is, expected) != NULL, "no label shows “%s”",
                      expected);
     }
 
