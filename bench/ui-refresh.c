@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -157,8 +158,18 @@ rss_text (void)
       else if (g_str_has_prefix (l, "Anonymous:"))
         anon += strtol (l + 10, NULL, 10);
     }
+#if defined(__GLIBC__) && __GLIBC_PREREQ (2, 33)
+  {
+    struct mallinfo2 mi = mallinfo2 ();
+
+    return g_strdup_printf ("%ld MiB (anonymous %ld MiB, of which malloc in use %zu MiB; "
+                            "Mesa software GL %ld MiB)", total / 1024, anon / 1024,
+                            (mi.uordblks + mi.hblkhd) >> 20, mesa / 1024);
+  }
+#else
   return g_strdup_printf ("%ld MiB (anonymous %ld MiB; Mesa software GL %ld MiB)",
                           total / 1024, anon / 1024, mesa / 1024);
+#endif
 }
 
 static int *

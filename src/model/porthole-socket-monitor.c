@@ -11,6 +11,9 @@
 #include "porthole-users.h"
 
 #include <string.h>
+#if HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include <glib/gi18n.h>
 #include <unistd.h>
@@ -72,6 +75,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* Refreshes of at least this many rows trim the malloc arenas afterwards */
+#define TRIM_MIN_ROWS 4096
 
 /* ---- the worker ------------------------------------------------------------------------- */
 
@@ -247,6 +253,19 @@ refresh_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *
     make_items (rd, rows, fresh);
 
   g_task_return_boolean (task, TRUE);
+#if HAVE_MALLOC_TRIM
+  /* A dump of tens of thousands of rows leaves megabytes of freed scratch (netlink buffers,
+   * the row array, the hash sets) in this thread's malloc arena, resident for good unless
+   * handed back. Small tables are not worth the walk over the heap. */
+  if (rows->len >= TRIM_MIN_ROWS)
+    {
+      g_clear_pointer (&rows, g_array_unref);
+      g_clear_pointer (&fresh, g_array_unref);
+      g_clear_pointer (&seen, g_hash_table_unref);
+      g_clear_pointer (&fresh_keys, g_hash_table_unref);
+      malloc_trim (0);
+    }
+#endif
 }
 
 /* ---- applying a change list on the main thread ------------------------------------------ */
@@ -409,6 +428,12 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       gboolean sysctl_changed = memcmp (&self->sysctl, &rd->sysctl, sizeof rd->sysctl) != 0;
 
       apply_changes (self, rd);
+#if HAVE_MALLOC_TRIM
+      /* After the first load or a mass change, the views have re-sorted and re-filtered
+       * tens of thousands of rows: give their freed scratch memory back too */
+      if (rd->added->len + rd->removed->len >= TRIM_MIN_ROWS)
+        malloc_trim (0);
+#endif
       set_error (self, NULL);
       self->sysctl = rd->sysctl;
       if (sysctl_changed)

@@ -9,13 +9,16 @@
 struct _PortholeSocket {
   GObject             parent_instance;
   PortholeSockInfo    info;
+  /* The four address texts share one allocation, text: "local\0remote\0local:port\0..."
+   * (local_address points at its start). User, process and service names repeat across
+   * thousands of rows: interned GRefStrings, shared. About 180 bytes less per socket. */
   char               *local_address;
   char               *remote_address;
   char               *local_endpoint;
   char               *remote_endpoint;
-  char               *user;
-  char               *process;
-  char               *service;
+  char               *user;       /* GRefString */
+  char               *process;    /* GRefString */
+  char               *service;    /* GRefString */
   char               *key;
   int                 pid;
   gboolean            uid_hidden;
@@ -56,13 +59,10 @@ porthole_socket_finalize (GObject *object)
 {
   PortholeSocket *self = PORTHOLE_SOCKET (object);
 
-  g_free (self->local_address);
-  g_free (self->remote_address);
-  g_free (self->local_endpoint);
-  g_free (self->remote_endpoint);
-  g_free (self->user);
-  g_free (self->process);
-  g_free (self->service);
+  g_free (self->local_address);   /* and the three other address texts */
+  g_clear_pointer (&self->user, g_ref_string_release);
+  g_clear_pointer (&self->process, g_ref_string_release);
+  g_clear_pointer (&self->service, g_ref_string_release);
   g_free (self->key);
   G_OBJECT_CLASS (porthole_socket_parent_class)->finalize (object);
 }
@@ -170,16 +170,35 @@ porthole_socket_new (const PortholeSockInfo    *info,
                      gint64                     first_seen)
 {
   PortholeSocket *self = g_object_new (PORTHOLE_TYPE_SOCKET, NULL);
+  char *texts[] = {
+    porthole_address_to_string (info->family, info->local_addr),
+    porthole_address_to_string (info->family, info->remote_addr),
+    format_endpoint (info, info->local_addr, info->local_port),
+    format_endpoint (info, info->remote_addr, info->remote_port),
+  };
+  char **fields[] = { &self->local_address, &self->remote_address, &self->local_endpoint,
+                      &self->remote_endpoint };
+  gsize size = 0;
+  char *block, *p;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    size += strlen (texts[i]) + 1;
+  p = block = g_malloc (size);
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      gsize len = strlen (texts[i]) + 1;
+
+      memcpy (p, texts[i], len);
+      *fields[i] = p;
+      p += len;
+      g_free (texts[i]);
+    }
 
   self->info = *info;
-  self->local_address = porthole_address_to_string (info->family, info->local_addr);
-  self->remote_address = porthole_address_to_string (info->family, info->remote_addr);
-  self->local_endpoint = format_endpoint (info, info->local_addr, info->local_port);
-  self->remote_endpoint = format_endpoint (info, info->remote_addr, info->remote_port);
-  self->user = g_strdup (user);
-  self->service = g_strdup (service);
+  self->user = user ? g_ref_string_new_intern (user) : NULL;
+  self->service = service ? g_ref_string_new_intern (service) : NULL;
   self->pid = owner ? owner->pid : 0;
-  self->process = owner ? g_strdup (owner->process) : NULL;
+  self->process = owner && owner->process ? g_ref_string_new_intern (owner->process) : NULL;
   self->owner_status = owner ? owner->status : PORTHOLE_OWNER_GONE;
   self->uid_hidden = owner ? owner->uid_hidden : FALSE;
   self->first_seen = first_seen;
