@@ -12,6 +12,7 @@
 #include "porthole-listening-page.h"
 #include "porthole-name-cache.h"
 #include "porthole-socket-cell.h"
+#include "porthole-socket-private.h"
 #include "porthole-window.h"
 
 #include <gtk/gtk.h>
@@ -722,6 +723,38 @@ START_TEST (test_end_process_not_for_other_users)
 }
 END_TEST
 
+/* A row names its program as seen at the snapshot; when the pid names another program by the
+ * time the details load (it exited and the pid was reused), neither that program's command
+ * line nor End Process is offered */
+START_TEST (test_details_pid_reused)
+{
+  Child *child = child_spawn ("--name", "ph-details", "--tcp4", "1", NULL);
+  PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = 10,
+                            .local_port = 9, .inode = 1 };
+  PortholeSocketOwner then = { child->pid, (char *) "ph-previous", PORTHOLE_OWNER_KNOWN, FALSE };
+  PortholeSocketOwner now = { child->pid, (char *) "ph-details", PORTHOLE_OWNER_KNOWN, FALSE };
+  g_autoptr(PortholeSocket) stale = porthole_socket_new (&info, &then, "root", NULL, 0);
+  g_autoptr(PortholeSocket) fresh = porthole_socket_new (&info, &now, "root", NULL, 0);
+  PortholeSocketDetails *details = g_object_ref_sink (g_object_new (PORTHOLE_TYPE_SOCKET_DETAILS, NULL));
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  LabelQuery exited = { GTK_WIDGET (details), "The program has exited" };
+
+  gtk_window_set_child (window, GTK_WIDGET (details));
+  gtk_window_present (window);
+  /* the same pid under its real name: End Process is offered, nothing says it exited */
+  porthole_socket_details_set_socket (details, fresh);
+  ck_assert (wait_until (details_loaded, details, 5000));
+  ck_assert (!label_shown (&exited));
+  porthole_socket_details_set_socket (details, stale);
+  ck_assert (wait_until (label_shown, &exited, 5000));
+  ck_assert (!porthole_socket_details_can_end_process (details));
+  ck_assert_ptr_null (porthole_socket_details_end_process (details));
+  gtk_window_destroy (window);
+  g_object_unref (details);
+  child_free (child);
+}
+END_TEST
+
 /* ---- Export ------------------------------------------------------------------------------- */
 
 static void
@@ -972,6 +1005,7 @@ socket_views_suite (void)
   tcase_add_test (tc, test_sort_every_column);
   tcase_add_test (tc, test_export_matches_model);
   tcase_add_test (tc, test_end_process_not_for_other_users);
+  tcase_add_test (tc, test_details_pid_reused);
   tcase_add_test (tc, test_end_process);
   tcase_add_test (tc, test_end_process_force);
   suite_add_tcase (s, tc);

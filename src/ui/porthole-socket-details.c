@@ -136,6 +136,7 @@ typedef struct {
   char     *cmdline;     /* escaped */
   char     *unit;        /* escaped */
   gboolean  can_end;
+  gboolean  gone;        /* the pid now names another program, or nothing */
 } ProcInfo;
 
 static void
@@ -146,6 +147,16 @@ proc_info_free (gpointer data)
   g_free (info->cmdline);
   g_free (info->unit);
   g_free (info);
+}
+
+/* Whether @pid still runs the program the row names */
+static gboolean
+same_program (PortholeSocket *socket, int pid)
+{
+  g_autofree char *comm = porthole_proc_read_comm ("/proc", pid);
+  g_autofree char *shown = comm ? porthole_escape_text (comm, -1, FALSE) : NULL;
+
+  return shown != NULL && g_strcmp0 (shown, porthole_socket_get_process (socket)) == 0;
 }
 
 static void
@@ -159,6 +170,14 @@ proc_info_worker (GTask *task, gpointer source, gpointer task_data, GCancellable
   info->pid = porthole_socket_get_pid (socket);
   cmdline = porthole_proc_read_cmdline ("/proc", info->pid);
   unit = porthole_proc_read_systemd_unit ("/proc", info->pid);
+  /* The row may be seconds old: a pid reused since then must not lend its command line.
+   * The name is checked after the reads, so a process replaced in between is caught too. */
+  if (!same_program (socket, info->pid))
+    {
+      info->gone = TRUE;
+      g_task_return_pointer (task, info, proc_info_free);
+      return;
+    }
   info->cmdline = cmdline ? porthole_escape_text (cmdline, -1, FALSE) : NULL;
   info->unit = unit ? porthole_escape_text (unit, -1, FALSE) : NULL;
   info->can_end = porthole_end_process_allowed (socket, NULL);
@@ -205,6 +224,8 @@ show_process (PortholeSocketDetails *self, const ProcInfo *info)
   add_row (self, row++, _("User"), porthole_socket_get_user (s), FALSE);
   if (info == NULL)
     add_row (self, row++, _("Command"), "…", TRUE);
+  else if (info->gone)
+    add_row (self, row++, _("Command"), _("The program has exited"), TRUE);
   else
     {
       add_row (self, row++, _("Command"), info->cmdline ? info->cmdline : _("Not readable"), info->cmdline == NULL);
