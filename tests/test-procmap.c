@@ -107,6 +107,27 @@ START_TEST (test_fixture_owner_names)
 }
 END_TEST
 
+START_TEST (test_pid_holds)
+{
+  g_autofree char *root = porthole_test_fixture ("proc");
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  struct stat st;
+
+  ck_assert (porthole_procmap_pid_holds (root, 1, 1001));
+  ck_assert (porthole_procmap_pid_holds (root, 42, 1002));
+  ck_assert (porthole_procmap_pid_holds (root, 42, 1003));
+  ck_assert (!porthole_procmap_pid_holds (root, 42, 1001));
+  ck_assert (!porthole_procmap_pid_holds (root, 42, 1005));   /* "socket:[1005" is cut */
+  ck_assert (!porthole_procmap_pid_holds (root, 77, 1001));   /* no fd directory */
+  ck_assert (!porthole_procmap_pid_holds (root, 9999, 1001));
+  /* live: this process holds its new socket, and only while it is open */
+  ck_assert (fd >= 0 && fstat (fd, &st) == 0);
+  ck_assert (porthole_procmap_pid_holds (NULL, getpid (), st.st_ino));
+  close (fd);
+  ck_assert (!porthole_procmap_pid_holds (NULL, getpid (), st.st_ino));
+}
+END_TEST
+
 START_TEST (test_overflow_uid)
 {
   g_autofree char *root = porthole_test_fixture ("proc");
@@ -356,6 +377,7 @@ procmap_suite (void)
   tcase_add_test (tc, test_fixture_owners);
   tcase_add_test (tc, test_missing_root);
   tcase_add_test (tc, test_fixture_owner_names);
+  tcase_add_test (tc, test_pid_holds);
   tcase_add_test (tc, test_overflow_uid);
   tcase_add_test (tc, test_fixture_details);
   tcase_add_test (tc, test_live_self);

@@ -18,6 +18,8 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- child processes (fork + exec of tests/porthole-socket-child) ----------------------- */
@@ -749,6 +751,25 @@ START_TEST (test_details_pid_reused)
   ck_assert (wait_until (label_shown, &exited, 5000));
   ck_assert (!porthole_socket_details_can_end_process (details));
   ck_assert_ptr_null (porthole_socket_details_end_process (details));
+
+  /* A program that renamed itself since the snapshot but still holds the socket is the same
+   * program: this very process, under another name, with a socket it really holds */
+  {
+    int fd = socket (AF_INET, SOCK_DGRAM, 0);
+    struct stat st;
+    PortholeSockInfo mine = info;
+    PortholeSocketOwner renamed = { getpid (), (char *) "ph-renamed", PORTHOLE_OWNER_KNOWN, FALSE };
+    g_autoptr(PortholeSocket) row = NULL;
+    LabelQuery cmdline = { GTK_WIDGET (details), "test-socket-views" };
+
+    ck_assert (fd >= 0 && fstat (fd, &st) == 0);
+    mine.inode = st.st_ino;
+    row = porthole_socket_new (&mine, &renamed, "root", NULL, 0);
+    porthole_socket_details_set_socket (details, row);
+    ck_assert (wait_until (label_shown, &cmdline, 5000));
+    ck_assert (!label_shown (&exited));
+    close (fd);
+  }
   gtk_window_destroy (window);
   g_object_unref (details);
   child_free (child);

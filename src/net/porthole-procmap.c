@@ -208,6 +208,32 @@ scan_process (Walk *walk, int pid)
   return TRUE;
 }
 
+gboolean
+porthole_procmap_pid_holds (const char *proc_root, int pid, guint64 inode)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%d/fd", proc_root ? proc_root : "/proc", pid);
+  DIR *dir = opendir (path);
+  struct dirent *de;
+  gboolean holds = FALSE;
+
+  if (dir == NULL)
+    return FALSE;
+  while (!holds && (de = readdir (dir)) != NULL)
+    {
+      char link[64];
+      ssize_t n;
+      guint64 found;
+
+      if (de->d_name[0] == '.')
+        continue;
+      n = readlinkat (dirfd (dir), de->d_name, link, sizeof link);
+      holds = n > 0 && n < (ssize_t) sizeof link && parse_socket_link (link, n, &found) &&
+              found == inode;
+    }
+  closedir (dir);
+  return holds;
+}
+
 /* Pids are handed out in ascending order. A thread checks for completion only between
  * processes, so a lower pid that another thread is still scanning is finished and can
  * still claim a shared socket: the result is the same as a walk in pid order. */

@@ -22,6 +22,9 @@ GHashTable *porthole_procmap_find_owners_full (const char  *proc_root,
                                                GHashTable **comms,
                                                guint       *n_denied);
 
+/* Whether process @pid holds socket @inode right now (one process's fd walk, readlink only) */
+gboolean porthole_procmap_pid_holds (const char *proc_root, int pid, guint64 inode);
+
 /* Raw /proc/<pid>/comm without its newline (may be invalid UTF-8: escape before display). */
 char *porthole_proc_read_comm (const char *proc_root, int pid);
 /* /proc/<pid>/cmdline with NULs turned into spaces; raw, escape before display. */

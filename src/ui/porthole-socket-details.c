@@ -149,13 +149,18 @@ proc_info_free (gpointer data)
   g_free (info);
 }
 
-/* Whether @pid still runs the program the row names */
+/* Whether @pid still runs the program the row names: it holds the socket (even if it renamed
+ * itself since), or, for a socket it has closed, it still has the name the row shows */
 static gboolean
 same_program (PortholeSocket *socket, int pid)
 {
-  g_autofree char *comm = porthole_proc_read_comm ("/proc", pid);
-  g_autofree char *shown = comm ? porthole_escape_text (comm, -1, FALSE) : NULL;
+  g_autofree char *comm = NULL;
+  g_autofree char *shown = NULL;
 
+  if (porthole_procmap_pid_holds ("/proc", pid, porthole_socket_get_inode (socket)))
+    return TRUE;
+  comm = porthole_proc_read_comm ("/proc", pid);
+  shown = comm ? porthole_escape_text (comm, -1, FALSE) : NULL;
   return shown != NULL && g_strcmp0 (shown, porthole_socket_get_process (socket)) == 0;
 }
 
