@@ -80,6 +80,28 @@ parse_socket_link (const char *link, gssize len, guint64 *inode)
   return TRUE;
 }
 
+/* The next socket among the entries of a /proc/<pid>/fd directory (readlink only, never
+ * stat); FALSE at the end. Other links (files, pipes, anon inodes) and entries that vanish
+ * mid-walk are skipped. */
+static gboolean
+next_socket_inode (DIR *dir, guint64 *inode)
+{
+  struct dirent *de;
+
+  while ((de = readdir (dir)) != NULL)
+    {
+      char link[64];
+      ssize_t n;
+
+      if (de->d_name[0] == '.')
+        continue;
+      n = readlinkat (dirfd (dir), de->d_name, link, sizeof link);
+      if (n > 0 && n < (ssize_t) sizeof link && parse_socket_link (link, n, inode))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* One walk over the proc root, shared by the worker threads. */
 typedef struct {
   int         root_fd;
@@ -160,7 +182,7 @@ scan_process (Walk *walk, int pid)
   char path[16];
   int pid_fd, fd;
   DIR *dir;
-  struct dirent *de;
+  guint64 inode;
   gboolean found = FALSE;
 
   g_snprintf (path, sizeof path, "%d", pid);
@@ -183,17 +205,8 @@ scan_process (Walk *walk, int pid)
 
   /* A process that exits now ends readdir early or makes readlink fail: either way it is
    * simply done. */
-  while ((de = readdir (dir)) != NULL)
+  while (next_socket_inode (dir, &inode))
     {
-      char link[64];
-      ssize_t n;
-      guint64 inode;
-
-      if (de->d_name[0] == '.')
-        continue;
-      n = readlinkat (fd, de->d_name, link, sizeof link);
-      if (n <= 0 || n >= (ssize_t) sizeof link || !parse_socket_link (link, n, &inode))
-        continue;
       if (!g_hash_table_contains (walk->wanted, &inode))
         continue;
       found = TRUE;
@@ -213,23 +226,13 @@ porthole_procmap_pid_holds (const char *proc_root, int pid, guint64 inode)
 {
   g_autofree char *path = g_strdup_printf ("%s/%d/fd", proc_root ? proc_root : "/proc", pid);
   DIR *dir = opendir (path);
-  struct dirent *de;
   gboolean holds = FALSE;
+  guint64 found;
 
   if (dir == NULL)
     return FALSE;
-  while (!holds && (de = readdir (dir)) != NULL)
-    {
-      char link[64];
-      ssize_t n;
-      guint64 found;
-
-      if (de->d_name[0] == '.')
-        continue;
-      n = readlinkat (dirfd (dir), de->d_name, link, sizeof link);
-      holds = n > 0 && n < (ssize_t) sizeof link && parse_socket_link (link, n, &found) &&
-              found == inode;
-    }
+  while (!holds && next_socket_inode (dir, &found))
+    holds = found == inode;
   closedir (dir);
   return holds;
 }
