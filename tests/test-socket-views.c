@@ -539,14 +539,15 @@ END_TEST
 /* ---- End Process ---------------------------------------------------------------------------- */
 
 static gboolean
+label_contains (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
 find_label_containing (GtkWidget *root, const char *text)
 {
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    if (find_label_containing (c, text))
-      return TRUE;
-  return FALSE;
+  return porthole_test_find_matching (root, label_contains, text) != NULL;
 }
 
 static AdwMessageDialog *
