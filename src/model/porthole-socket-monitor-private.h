@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "porthole-socket-monitor.h"
+#include "porthole-socket-private.h"
+
+G_BEGIN_DECLS
+
+/* Shared by porthole-socket-monitor.c (the object, its properties, the list model and the
+ * public API), porthole-socket-monitor-worker.c (the dump and the diff, in a worker thread),
+ * porthole-socket-monitor-apply.c (the refresh cycle and the change list applied on the main
+ * thread). The struct is touched on the main context only; the worker gets a
+ * PortholeMonitorRefresh. */
+struct _PortholeSocketMonitor {
+  GObject            parent_instance;
+
+  GPtrArray         *items;        /* PortholeSocket, in model order */
+  GHashTable        *live;         /* PortholeSockInfo* inside the item -> item, not closed */
+
+  char              *proc_root;
+  gboolean           force_proc;
+  PortholeDumpFlags  flags;
+  guint              refresh_interval;
+  guint              linger;
+  gboolean           paused;
+  gboolean           loaded;
+  PortholeSource     source;
+  char              *error;
+  guint              hidden_owners;
+  PortholeSysctl     sysctl;
+
+  guint              timer_id;
+  guint              linger_id;
+  GCancellable      *cancellable;
+  gboolean           in_flight;
+  gboolean           again;
+  GPtrArray         *pending_waiters;  /* GTask: want a refresh that starts after they asked */
+  GPtrArray         *active_waiters;   /* GTask: served by the refresh in flight */
+};
+
+enum {
+  PROP_0,
+  PROP_REFRESH_INTERVAL,
+  PROP_PAUSED,
+  PROP_LINGER,
+  PROP_FLAGS,
+  PROP_PROC_ROOT,
+  PROP_FORCE_PROC,
+  PROP_SOURCE,
+  PROP_ERROR,
+  PROP_HIDDEN_OWNERS,
+  PROP_LOADED,
+  PROP_SYSCTL,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+enum {
+  SOCKET_OPENED,
+  SOCKET_CLOSED,
+  N_SIGNALS
+};
+
+extern GParamSpec *porthole_socket_monitor_properties[N_PROPS];
+extern guint porthole_socket_monitor_signals[N_SIGNALS];
+
+/* Notifies @prop (one of PROP_*) */
+void porthole_socket_monitor_notify (PortholeSocketMonitor *self, guint prop);
+
+/* Refreshes of at least this many rows trim the malloc arenas afterwards */
+#define PORTHOLE_SOCKET_MONITOR_TRIM_MIN_ROWS 4096
+
+/* ---- the worker (porthole-socket-monitor-worker.c) ---------------------------------------- */
+
+/* One refresh: filled in on the main thread, completed by the worker, applied on the main
+ * thread. The worker only reads @live (a reference to the monitor's table, which the main
+ * thread does not change while a refresh is in flight). */
+typedef struct {
+  /* in */
+  char              *proc_root;
+  gboolean           force_proc;
+  PortholeDumpFlags  flags;
+  GHashTable        *live;
+  gboolean           first;
+  /* out */
+  GPtrArray         *added;      /* new PortholeSocket */
+  GPtrArray         *removed;    /* PortholeSocket from @live that are gone */
+  PortholeSource     source;
+  PortholeSysctl     sysctl;
+} PortholeMonitorRefresh;
+
+void     porthole_monitor_refresh_free (gpointer data);
+/* GTaskThreadFunc: dumps, diffs against @task_data's live keys, builds the new items */
+void     porthole_monitor_refresh_worker (GTask        *task,
+                                          gpointer      source,
+                                          gpointer      task_data,
+                                          GCancellable *cancellable);
+/* Whether a socket with this status counts in "hidden-owners" */
+gboolean porthole_monitor_owner_is_hidden (PortholeOwnerStatus status);
+
+/* ---- the main thread (porthole-socket-monitor-apply.c) ----------------------------------- */
+
+/* Starts a refresh now, or once the one in flight is done */
+void     porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self);
+
+G_END_DECLS

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole-model"
+#include "config.h"
+
+/* The worker half of a refresh: dump the kernel tables, diff them against the keys of the
+ * previous snapshot, and build items (with their processes) only for rows not seen before. */
+
+#include "porthole-socket-monitor-private.h"
+
+#include "porthole-escape.h"
+#include "porthole-procmap.h"
+#include "porthole-services.h"
+#include "porthole-users.h"
+
+#if HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+void
+porthole_monitor_refresh_free (gpointer data)
+{
+  PortholeMonitorRefresh *rd = data;
+
+  g_free (rd->proc_root);
+  g_clear_pointer (&rd->live, g_hash_table_unref);
+  g_clear_pointer (&rd->added, g_ptr_array_unref);
+  g_clear_pointer (&rd->removed, g_ptr_array_unref);
+  g_free (rd);
+}
+
+gboolean
+porthole_monitor_owner_is_hidden (PortholeOwnerStatus status)
+{
+  return status == PORTHOLE_OWNER_OTHER_USER || status == PORTHOLE_OWNER_SANDBOXED ||
+         status == PORTHOLE_OWNER_GONE;
+}
+
+static const char *
+pick_service (PortholeServices *services, const PortholeSockInfo *info, const PortholeSysctl *sysctl)
+{
+  const char *proto = info->protocol == IPPROTO_UDP ? "udp" : "tcp";
+  const char *local = porthole_services_lookup (services, info->local_port, proto);
+
+  if (porthole_sockinfo_is_listening (info))
+    return local;
+  /* A client's side is an ephemeral port; the service is what the other end offers */
+  if (local == NULL || porthole_port_is_ephemeral (sysctl, info->local_port))
+    {
+      const char *remote = porthole_services_lookup (services, info->remote_port, proto);
+
+      if (remote != NULL)
+        return remote;
+    }
+  return local;
+}
+
+/* Builds PortholeSocket items for rows not seen before; processes are mapped only for them. */
+static void
+make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) owners = NULL;
+  g_autoptr(GHashTable) comms = NULL;   /* pid -> raw comm, from the fd walk */
+  g_autoptr(GHashTable) names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GHashTable) users = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  PortholeServices *services = porthole_services_get_default ();
+  gboolean sandboxed = porthole_proc_in_sandbox ();
+  uid_t me = geteuid ();
+  /* In a user namespace (a Flatpak sandbox) the kernel reports every unmapped owner as the
+   * overflow uid; that number is not anybody's, so it is not shown as an owner */
+  gint64 overflow_uid = sandboxed ? porthole_proc_read_overflow_uid (rd->proc_root) : -1;
+  gint64 now = rd->first ? 0 : g_get_monotonic_time ();
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      PortholeSockInfo *info = &g_array_index (rows, PortholeSockInfo, g_array_index (fresh, guint, i));
+
+      if (info->inode != 0)
+        g_hash_table_add (wanted, &info->inode);
+    }
+  owners = porthole_procmap_find_owners_full (rd->proc_root, wanted, &comms, NULL);
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      const PortholeSockInfo *info = &g_array_index (rows, PortholeSockInfo, g_array_index (fresh, guint, i));
+      PortholeSocketOwner owner = { 0, NULL, PORTHOLE_OWNER_GONE };
+      gpointer pid_ptr = NULL;
+      const char *user;
+
+      if (info->inode == 0)
+        owner.status = PORTHOLE_OWNER_NO_PROCESS;
+      else if (owners && g_hash_table_lookup_extended (owners, &info->inode, NULL, &pid_ptr))
+        {
+          owner.pid = GPOINTER_TO_INT (pid_ptr);
+          owner.status = PORTHOLE_OWNER_KNOWN;
+          owner.process = g_hash_table_lookup (names, pid_ptr);
+          if (owner.process == NULL)
+            {
+              /* not re-read by pid here: that pid may already belong to another process */
+              const char *raw = g_hash_table_lookup (comms, pid_ptr);
+
+              owner.process = raw ? porthole_escape_text (raw, -1, FALSE) : g_strdup ("?");
+              g_hash_table_insert (names, pid_ptr, owner.process);
+            }
+        }
+      else if (sandboxed)
+        owner.status = PORTHOLE_OWNER_SANDBOXED;
+      else if (me != 0 && info->uid != me)
+        owner.status = PORTHOLE_OWNER_OTHER_USER;
+
+      owner.uid_hidden = overflow_uid >= 0 && info->uid == (guint64) overflow_uid && info->uid != me;
+      if (owner.uid_hidden)
+        user = _("another user");
+      else
+        user = g_hash_table_lookup (users, GUINT_TO_POINTER (info->uid));
+      if (user == NULL)
+        {
+          char *name = porthole_user_name (info->uid);
+
+          g_hash_table_insert (users, GUINT_TO_POINTER (info->uid), name);
+          user = name;
+        }
+      g_ptr_array_add (rd->added,
+                       porthole_socket_new (info, &owner, user,
+                                            pick_service (services, info, &rd->sysctl), now));
+    }
+}
+
+void
+porthole_monitor_refresh_worker (GTask        *task,
+                                 gpointer      source,
+                                 gpointer      task_data,
+                                 GCancellable *cancellable)
+{
+  PortholeMonitorRefresh *rd = task_data;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+  g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GHashTable) fresh_keys = NULL;
+  GError *error = NULL;
+  GHashTableIter iter;
+  gpointer item;
+
+  porthole_sysctl_read (NULL, &rd->sysctl);
+  if (!porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  seen = g_hash_table_new (NULL, NULL);
+  fresh_keys = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PortholeSockInfo *info = &g_array_index (rows, PortholeSockInfo, i);
+
+      item = g_hash_table_lookup (rd->live, info);
+      if (item != NULL)
+        g_hash_table_add (seen, item);
+      else if (g_hash_table_add (fresh_keys, info))   /* the kernel may list a row twice */
+        g_array_append_val (fresh, i);
+    }
+
+  rd->removed = g_ptr_array_new_with_free_func (g_object_unref);
+  if (g_hash_table_size (seen) != g_hash_table_size (rd->live))
+    {
+      g_hash_table_iter_init (&iter, rd->live);
+      while (g_hash_table_iter_next (&iter, NULL, &item))
+        if (!g_hash_table_contains (seen, item))
+          g_ptr_array_add (rd->removed, g_object_ref (item));
+    }
+
+  rd->added = g_ptr_array_new_with_free_func (g_object_unref);
+  if (fresh->len > 0)
+    make_items (rd, rows, fresh);
+
+  g_task_return_boolean (task, TRUE);
+#if HAVE_MALLOC_TRIM
+  /* A dump of tens of thousands of rows leaves megabytes of freed scratch (netlink buffers,
+   * the row array, the hash sets) in this thread's malloc arena, resident for good unless
+   * handed back. Small tables are not worth the walk over the heap. */
+  if (rows->len >= PORTHOLE_SOCKET_MONITOR_TRIM_MIN_ROWS)
+    {
+      g_clear_pointer (&rows, g_array_unref);
+      g_clear_pointer (&fresh, g_array_unref);
+      g_clear_pointer (&seen, g_hash_table_unref);
+      g_clear_pointer (&fresh_keys, g_hash_table_unref);
+      malloc_trim (0);
+    }
+#endif
+}
