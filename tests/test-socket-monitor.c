@@ -404,6 +404,138 @@ START_TEST (test_flags_filter)
 }
 END_TEST
 
+static guint
+position_of (Fixture *f, PortholeSocket *s)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f->monitor));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PortholeSocket) item = g_list_model_get_item (G_LIST_MODEL (f->monitor), i);
+
+      if (item == s)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* Binds a TCP listener on loopback @address at @port (0: the kernel picks) */
+static int
+listen_on (int family, const char *address, guint16 port)
+{
+  struct sockaddr_storage ss = { 0 };
+  socklen_t len;
+  int fd = socket (family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  ck_assert_int_ge (fd, 0);
+  if (family == AF_INET)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
+
+      sin->sin_family = AF_INET;
+      sin->sin_port = htons (port);
+      inet_pton (AF_INET, address, &sin->sin_addr);
+      len = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
+
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = htons (port);
+      inet_pton (AF_INET6, address, &sin6->sin6_addr);
+      len = sizeof *sin6;
+    }
+  ck_assert_msg (bind (fd, (struct sockaddr *) &ss, len) == 0, "bind: %s", g_strerror (errno));
+  ck_assert_int_eq (listen (fd, 16), 0);
+  return fd;
+}
+
+START_TEST (test_listener_index)
+{
+  Fixture f = { 0 };
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  const PortholeSysctl *sysctl;
+  guint16 port, udp_port;
+  int listener, listener6, client, server, udp;
+  PortholeSocket *c, *sv, *l, *l6;
+
+  fixture_init (&f, FALSE);
+  /* Closed sockets stay in the model meanwhile: the index must drop them all the same */
+  porthole_socket_monitor_set_linger (f.monitor, 60000);
+  listener = open_socket (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  /* The same port on ::1 (free: the namespace is ours): two listeners, one key */
+  listener6 = listen_on (AF_INET6, "::1", port);
+  udp = open_socket (AF_INET, SOCK_DGRAM, "127.0.0.1", &udp_port);
+  client = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sin.sin_port = htons (port);
+  inet_pton (AF_INET, "127.0.0.1", &sin.sin_addr);
+  ck_assert_int_eq (connect (client, (struct sockaddr *) &sin, sizeof sin), 0);
+  server = accept (listener, NULL, NULL);
+  ck_assert_int_ge (server, 0);
+  refresh (&f);
+
+  l = find (&f, inode_of (listener));
+  l6 = find (&f, inode_of (listener6));
+  c = find (&f, inode_of (client));
+  sv = find (&f, inode_of (server));
+  ck_assert (l && l6 && c && sv);
+  sysctl = porthole_socket_monitor_get_sysctl (f.monitor);
+  /* bind(port 0) drew the listener's port from the ephemeral range too: only the index can
+   * tell that the accepted end's port is the server's */
+  ck_assert (porthole_port_is_ephemeral (sysctl, port));
+  ck_assert (porthole_port_is_ephemeral (sysctl, porthole_socket_get_local_port (c)));
+
+  ck_assert (porthole_socket_monitor_has_listener (f.monitor, "tcp", port));
+  ck_assert (porthole_socket_monitor_has_listener (f.monitor, NULL, port));
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, "udp", port));
+  ck_assert (porthole_socket_monitor_has_listener (f.monitor, "udp", udp_port));
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, "tcp", udp_port));
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, "tcp", porthole_socket_get_local_port (c)));
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, "sctp", port));
+  /* The first listener in model order (both came in the first snapshot) */
+  ck_assert_ptr_eq (porthole_socket_monitor_find_listener (f.monitor, port, "tcp"),
+                    position_of (&f, l) < position_of (&f, l6) ? l : l6);
+
+  /* The client's port is the ephemeral side; the accepted end's peer is */
+  ck_assert (porthole_socket_monitor_local_is_ephemeral (f.monitor, c));
+  ck_assert (!porthole_socket_monitor_remote_is_ephemeral (f.monitor, c));
+  ck_assert (!porthole_socket_monitor_local_is_ephemeral (f.monitor, sv));
+  ck_assert (porthole_socket_monitor_remote_is_ephemeral (f.monitor, sv));
+  ck_assert (!porthole_socket_monitor_local_is_ephemeral (f.monitor, l));
+  ck_assert (!porthole_socket_monitor_remote_is_ephemeral (f.monitor, l));
+
+  /* One of two listeners on the port closes: the port still has one */
+  close (listener6);
+  refresh (&f);
+  ck_assert_uint_eq (f.closed->len, 1);
+  ck_assert (porthole_socket_get_closed (l6));
+  ck_assert (porthole_socket_monitor_has_listener (f.monitor, "tcp", port));
+  ck_assert_ptr_eq (porthole_socket_monitor_find_listener (f.monitor, port, NULL), l);
+
+  /* The last one closes (it lingers in the model, closed): the index drops the port, and the
+   * accepted end, still open, no longer counts as the server side */
+  close (listener);
+  refresh (&f);
+  ck_assert_uint_eq (f.closed->len, 1);
+  ck_assert_ptr_eq (g_ptr_array_index (f.closed, 0), l);
+  ck_assert_ptr_eq (find (&f, inode_of (server)), sv);
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, "tcp", port));
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, NULL, port));
+  ck_assert_ptr_null (porthole_socket_monitor_find_listener (f.monitor, port, "tcp"));
+  ck_assert_ptr_null (porthole_socket_monitor_find_listener (f.monitor, port, NULL));
+  ck_assert (porthole_socket_monitor_local_is_ephemeral (f.monitor, sv));
+  ck_assert (porthole_socket_monitor_has_listener (f.monitor, "udp", udp_port));
+
+  close (udp);
+  refresh (&f);
+  ck_assert (!porthole_socket_monitor_has_listener (f.monitor, NULL, udp_port));
+  close (client);
+  close (server);
+  fixture_clear (&f);
+}
+END_TEST
+
 static Suite *
 monitor_suite (void)
 {
@@ -416,6 +548,7 @@ monitor_suite (void)
   tcase_add_test (tc, test_linger);
   tcase_add_test (tc, test_established_pair);
   tcase_add_test (tc, test_flags_filter);
+  tcase_add_test (tc, test_listener_index);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -97,6 +97,7 @@ apply_changes (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd)
       PortholeSocket *s = g_ptr_array_index (rd->removed, i);
 
       g_hash_table_remove (self->live, porthole_socket_get_info (s));
+      porthole_monitor_listeners_count (self, s, -1);
       if (porthole_monitor_owner_is_hidden (porthole_socket_get_owner_status (s)))
         self->hidden_owners--;
       porthole_socket_mark_closed (s, now);
@@ -115,6 +116,7 @@ apply_changes (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd)
       PortholeSocket *s = g_ptr_array_index (rd->added, i);
 
       g_hash_table_insert (self->live, (gpointer) porthole_socket_get_info (s), s);
+      porthole_monitor_listeners_count (self, s, +1);
       g_ptr_array_add (self->items, g_object_ref (s));
       if (porthole_monitor_owner_is_hidden (porthole_socket_get_owner_status (s)))
         self->hidden_owners++;

@@ -9,13 +9,15 @@ G_BEGIN_DECLS
 /* Shared by porthole-socket-monitor.c (the object, its properties, the list model and the
  * public API), porthole-socket-monitor-worker.c (the dump and the diff, in a worker thread),
  * porthole-socket-monitor-apply.c (the refresh cycle and the change list applied on the main
- * thread). The struct is touched on the main context only; the worker gets a
+ * thread) and porthole-socket-monitor-listeners.c (the listener index and the questions it
+ * answers). The struct is touched on the main context only; the worker gets a
  * PortholeMonitorRefresh. */
 struct _PortholeSocketMonitor {
   GObject            parent_instance;
 
   GPtrArray         *items;        /* PortholeSocket, in model order */
   GHashTable        *live;         /* PortholeSockInfo* inside the item -> item, not closed */
+  GHashTable        *listeners;    /* (protocol, port) -> GPtrArray of live listeners, model order */
 
   char              *proc_root;
   gboolean           force_proc;
@@ -102,5 +104,14 @@ gboolean porthole_monitor_owner_is_hidden (PortholeOwnerStatus status);
 
 /* Starts a refresh now, or once the one in flight is done */
 void     porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self);
+
+/* ---- the listener index (porthole-socket-monitor-listeners.c) ---------------------------- */
+
+GHashTable *porthole_monitor_listeners_new (void);
+/* Apply calls it for every item that becomes live (+1) and every item that closes (-1);
+ * sockets that do not listen are ignored */
+void        porthole_monitor_listeners_count (PortholeSocketMonitor *self,
+                                              PortholeSocket        *socket,
+                                              int                    delta);
 
 G_END_DECLS

@@ -8,8 +8,6 @@
 
 #include "porthole-socket-monitor-private.h"
 
-#include <string.h>
-
 static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PortholeSocketMonitor, porthole_socket_monitor, G_TYPE_OBJECT,
@@ -142,45 +140,6 @@ guint porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self) { 
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self) { return self->loaded; }
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self) { return &self->sysctl; }
 
-GPtrArray *
-porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self, PortholeSocket *listener)
-{
-  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
-  const PortholeSockInfo *l = porthole_socket_get_info (listener);
-
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      PortholeSocket *s = g_ptr_array_index (self->items, i);
-      const PortholeSockInfo *info = porthole_socket_get_info (s);
-
-      if (s == listener || porthole_socket_get_closed (s) || porthole_sockinfo_is_listening (info))
-        continue;
-      if (info->protocol != l->protocol || info->local_port != l->local_port)
-        continue;
-      /* A wildcard listener serves every local address; a bound one only its own */
-      if (!porthole_address_is_any (l->family, l->local_addr) &&
-          (info->family != l->family || memcmp (info->local_addr, l->local_addr, 16) != 0))
-        continue;
-      g_ptr_array_add (result, g_object_ref (s));
-    }
-  return result;
-}
-
-PortholeSocket *
-porthole_socket_monitor_find_listener (PortholeSocketMonitor *self, guint port, const char *protocol)
-{
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      PortholeSocket *s = g_ptr_array_index (self->items, i);
-
-      if (!porthole_socket_get_closed (s) && porthole_socket_is_listening (s) &&
-          porthole_socket_get_local_port (s) == port &&
-          (protocol == NULL || g_strcmp0 (protocol, porthole_socket_get_protocol (s)) == 0))
-        return s;
-    }
-  return NULL;
-}
-
 /* ---- GListModel ------------------------------------------------------------------------- */
 
 static GType
@@ -232,6 +191,7 @@ porthole_socket_monitor_finalize (GObject *object)
   PortholeSocketMonitor *self = PORTHOLE_SOCKET_MONITOR (object);
 
   g_hash_table_unref (self->live);
+  g_hash_table_unref (self->listeners);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->pending_waiters);
   g_ptr_array_unref (self->active_waiters);
@@ -330,6 +290,7 @@ porthole_socket_monitor_init (PortholeSocketMonitor *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->live = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
+  self->listeners = porthole_monitor_listeners_new ();
   self->pending_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->active_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();

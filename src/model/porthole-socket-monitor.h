@@ -59,9 +59,26 @@ gboolean porthole_socket_monitor_refresh_finish (PortholeSocketMonitor *self,
  * Returns a new array of PortholeSocket references. */
 GPtrArray *porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self,
                                                        PortholeSocket        *listener);
-/* First live socket matching, or NULL */
+/* The first live listener on @port in model order, or NULL. @protocol: "tcp", "udp" or NULL
+ * for either. Answered from the listener index, in O(1). */
 PortholeSocket *porthole_socket_monitor_find_listener (PortholeSocketMonitor *self,
                                                        guint                  port,
                                                        const char            *protocol);
+
+/* The listener index, kept as each refresh is applied: whether a live socket listens on
+ * @port (a TCP listener, or a UDP socket that is not connected). @protocol: "tcp", "udp", or
+ * NULL for either. O(1), for every cell of a large table. */
+gboolean porthole_socket_monitor_has_listener (PortholeSocketMonitor *self,
+                                               const char            *protocol,
+                                               guint                  port);
+/* Which side of a connection the system picked from its ephemeral range (this monitor's
+ * sysctl): a port something listens on is the server side whatever its range; otherwise the
+ * local side is ephemeral when it lies in the ephemeral range, and the remote side when our
+ * side is a server's port, or (when neither side says) when it lies in the ephemeral or the
+ * IANA dynamic range. Listeners are never ephemeral. */
+gboolean porthole_socket_monitor_local_is_ephemeral (PortholeSocketMonitor *self,
+                                                     PortholeSocket        *socket);
+gboolean porthole_socket_monitor_remote_is_ephemeral (PortholeSocketMonitor *self,
+                                                      PortholeSocket        *socket);
 
 G_END_DECLS

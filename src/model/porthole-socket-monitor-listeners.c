@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "porthole-model"
+#include "config.h"
+
+#include "porthole-socket-monitor-private.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+/* The index answers "does anything listen on this port?" in O(1) for every cell of a table of
+ * tens of thousands of rows. It is kept by apply, on the main thread, from the same change
+ * list that updates the model, so it can never disagree with the items. Each key holds the
+ * live listeners in model order (items are only ever appended, and removal keeps the order),
+ * so the first one is the one a walk over the model would find first. */
+
+static gpointer
+listener_key (guint8 protocol, guint port)
+{
+  return GUINT_TO_POINTER ((protocol == IPPROTO_UDP ? 0x10000u : 0u) | (port & 0xffffu));
+}
+
+static GPtrArray *
+lookup (PortholeSocketMonitor *self, guint8 protocol, guint port)
+{
+  return g_hash_table_lookup (self->listeners, listener_key (protocol, port));
+}
+
+GHashTable *
+porthole_monitor_listeners_new (void)
+{
+  return g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+porthole_monitor_listeners_count (PortholeSocketMonitor *self, PortholeSocket *socket, int delta)
+{
+  const PortholeSockInfo *info = porthole_socket_get_info (socket);
+  gpointer key = listener_key (info->protocol, info->local_port);
+  GPtrArray *list;
+
+  if (!porthole_sockinfo_is_listening (info))
+    return;
+  list = g_hash_table_lookup (self->listeners, key);
+  if (delta > 0)
+    {
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_object_unref);
+          g_hash_table_insert (self->listeners, key, list);
+        }
+      g_ptr_array_add (list, g_object_ref (socket));
+    }
+  else if (list != NULL && g_ptr_array_remove (list, socket) && list->len == 0)
+    {
+      g_hash_table_remove (self->listeners, key);
+    }
+}
+
+/* "tcp", "udp", or NULL for either; anything else names no protocol we list */
+static gboolean
+protocol_wanted (const char *protocol, guint8 which)
+{
+  if (protocol == NULL)
+    return TRUE;
+  return strcmp (protocol, which == IPPROTO_UDP ? "udp" : "tcp") == 0;
+}
+
+gboolean
+porthole_socket_monitor_has_listener (PortholeSocketMonitor *self, const char *protocol, guint port)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self), FALSE);
+
+  return (protocol_wanted (protocol, IPPROTO_TCP) && lookup (self, IPPROTO_TCP, port) != NULL) ||
+         (protocol_wanted (protocol, IPPROTO_UDP) && lookup (self, IPPROTO_UDP, port) != NULL);
+}
+
+PortholeSocket *
+porthole_socket_monitor_find_listener (PortholeSocketMonitor *self, guint port, const char *protocol)
+{
+  GPtrArray *tcp, *udp;
+
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self), NULL);
+
+  tcp = protocol_wanted (protocol, IPPROTO_TCP) ? lookup (self, IPPROTO_TCP, port) : NULL;
+  udp = protocol_wanted (protocol, IPPROTO_UDP) ? lookup (self, IPPROTO_UDP, port) : NULL;
+  if (tcp == NULL || udp == NULL)
+    return tcp ? g_ptr_array_index (tcp, 0) : udp ? g_ptr_array_index (udp, 0) : NULL;
+
+  /* Both protocols listen there (DNS on 53): the one the model lists first, as a walk would */
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      PortholeSocket *s = g_ptr_array_index (self->items, i);
+
+      if (s == g_ptr_array_index (tcp, 0) || s == g_ptr_array_index (udp, 0))
+        return s;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+porthole_socket_monitor_local_is_ephemeral (PortholeSocketMonitor *self, PortholeSocket *socket)
+{
+  const PortholeSockInfo *info;
+
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self), FALSE);
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET (socket), FALSE);
+
+  info = porthole_socket_get_info (socket);
+  /* A port something listens on is the server side, whatever range it is in */
+  return !porthole_sockinfo_is_listening (info) &&
+         lookup (self, info->protocol, info->local_port) == NULL &&
+         porthole_port_is_ephemeral (&self->sysctl, info->local_port);
+}
+
+gboolean
+porthole_socket_monitor_remote_is_ephemeral (PortholeSocketMonitor *self, PortholeSocket *socket)
+{
+  const PortholeSockInfo *info;
+
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self), FALSE);
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET (socket), FALSE);
+
+  info = porthole_socket_get_info (socket);
+  if (porthole_sockinfo_is_listening (info) || info->remote_port == 0)
+    return FALSE;
+  /* Our side is a server's port: the peer is the client */
+  if (lookup (self, info->protocol, info->local_port) != NULL)
+    return TRUE;
+  /* Our side is the client: the peer is the server */
+  if (porthole_port_is_ephemeral (&self->sysctl, info->local_port))
+    return FALSE;
+  /* A loopback peer is on this computer, so its listeners are in the index too */
+  if (porthole_address_is_loopback (info->family, info->remote_addr) &&
+      lookup (self, info->protocol, info->remote_port) != NULL)
+    return FALSE;
+  /* Neither side says: the peer's range is unknown, so ours or the IANA dynamic range */
+  return porthole_port_is_ephemeral (&self->sysctl, info->remote_port) ||
+         porthole_port_range (info->remote_port) == PORTHOLE_RANGE_DYNAMIC;
+}
+
+GPtrArray *
+porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self, PortholeSocket *listener)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
+  const PortholeSockInfo *l = porthole_socket_get_info (listener);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      PortholeSocket *s = g_ptr_array_index (self->items, i);
+      const PortholeSockInfo *info = porthole_socket_get_info (s);
+
+      if (s == listener || porthole_socket_get_closed (s) || porthole_sockinfo_is_listening (info))
+        continue;
+      if (info->protocol != l->protocol || info->local_port != l->local_port)
+        continue;
+      /* A wildcard listener serves every local address; a bound one only its own */
+      if (!porthole_address_is_any (l->family, l->local_addr) &&
+          (info->family != l->family || memcmp (info->local_addr, l->local_addr, 16) != 0))
+        continue;
+      g_ptr_array_add (result, g_object_ref (s));
+    }
+  return result;
+}
