@@ -365,6 +365,50 @@ START_TEST (test_many_processes)
 }
 END_TEST
 
+/* Field 22 of <pid>/stat, counted from the last ')' since the name may hold both */
+START_TEST (test_start_time)
+{
+  g_autofree char *root = g_dir_make_tmp ("porthole-stat-XXXXXX", NULL);
+  static const struct { int pid; const char *stat; guint64 expected; } cases[] = {
+    { 10, "10 (a) b (c) S 1 1 1 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 424242 1000 100\n", 424242 },
+    { 11, "11 (gone) Z 1 1 1 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 424242 0 0\n", 0 },
+    { 12, "12 (short) S 1 1 1 0\n", 0 },
+    { 13, "13 (junk) S 1 1 1 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 12ab 1000 100\n", 0 },
+    { 14, "14 no parentheses S 1 1 1 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 7 1000 100\n", 0 },
+    { 15, "15 (last) R 1 1 1 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 99", 99 },
+  };
+  PortholeTestSockets child;
+  g_autofree char *reason = NULL;
+  guint64 mine, theirs;
+
+  ck_assert_ptr_nonnull (root);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = g_strdup_printf ("%s/%d", root, cases[i].pid);
+      g_autofree char *path = g_build_filename (dir, "stat", NULL);
+
+      ck_assert_int_eq (g_mkdir (dir, 0700), 0);
+      ck_assert (g_file_set_contents (path, cases[i].stat, -1, NULL));
+      ck_assert_msg (porthole_proc_read_start_time (root, cases[i].pid) == cases[i].expected,
+                     "pid %d: %" G_GUINT64_FORMAT, cases[i].pid,
+                     porthole_proc_read_start_time (root, cases[i].pid));
+      g_unlink (path);
+      g_rmdir (dir);
+    }
+  ck_assert_uint_eq (porthole_proc_read_start_time (root, 99), 0);
+  g_rmdir (root);
+
+  /* Live: a child started after this process, and nothing once it is reaped */
+  mine = porthole_proc_read_start_time (NULL, getpid ());
+  ck_assert_uint_gt (mine, 0);
+  ck_assert_msg (porthole_test_sockets_spawn (&child, "porthole-kid", &reason), "%s", reason);
+  theirs = porthole_proc_read_start_time (NULL, child.pid);
+  ck_assert_uint_ge (theirs, mine);
+  porthole_test_sockets_release (&child);
+  ck_assert_uint_eq (porthole_proc_read_start_time (NULL, child.pid), 0);
+}
+END_TEST
+
 static Suite *
 procmap_suite (void)
 {
@@ -381,6 +425,7 @@ procmap_suite (void)
   tcase_add_test (tc, test_overflow_uid);
   tcase_add_test (tc, test_fixture_details);
   tcase_add_test (tc, test_live_self);
+  tcase_add_test (tc, test_start_time);
   tcase_add_test (tc, test_live_child);
   tcase_add_test (tc, test_unreadable_fd_dir);
   tcase_add_test (tc, test_many_processes);

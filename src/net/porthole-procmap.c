@@ -464,6 +464,40 @@ porthole_proc_read_uid (const char *proc_root, int pid)
   return (gint64) effective;
 }
 
+guint64
+porthole_proc_read_start_time (const char *proc_root, int pid)
+{
+  g_autofree char *stat = read_proc_file (proc_root, pid, "stat", NULL);
+  const char *p;
+  guint64 start_time;
+  char *end;
+
+  if (stat == NULL)
+    return 0;
+  /* "pid (comm) state ...": comm may hold spaces and parentheses, so fields count from the
+   * last ')' */
+  p = strrchr (stat, ')');
+  if (p == NULL || p[1] != ' ')
+    return 0;
+  p += 2;
+  /* field 3, the state: an exited process has no start of its own any more */
+  if (*p == 'Z' || *p == 'X' || *p == 'x')
+    return 0;
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return 0;
+      p++;
+    }
+  if (!g_ascii_isdigit (*p))
+    return 0;
+  start_time = g_ascii_strtoull (p, &end, 10);
+  if (*end != ' ' && *end != '\n' && *end != '\0')
+    return 0;
+  return start_time;
+}
+
 gboolean
 porthole_proc_in_sandbox (void)
 {

@@ -33,6 +33,10 @@ char *porthole_proc_read_cmdline (const char *proc_root, int pid);
 char *porthole_proc_read_systemd_unit (const char *proc_root, int pid);
 /* Owner uid of the process, or -1 */
 gint64 porthole_proc_read_uid (const char *proc_root, int pid);
+/* The process start time (clock ticks after boot, field 22 of /proc/<pid>/stat): with the pid
+ * it names one process for good, so a pid reused by a new process is told apart. 0 when the
+ * process is gone or has exited and not been reaped yet (a zombie). */
+guint64 porthole_proc_read_start_time (const char *proc_root, int pid);
 
 /* <proc_root>/sys/kernel/overflowuid: the uid the kernel reports for owners a user namespace
  * cannot map; -1 when unreadable. */
