@@ -380,6 +380,7 @@ START_TEST (test_start_time)
   PortholeTestSockets child;
   g_autofree char *reason = NULL;
   guint64 mine, theirs;
+  pid_t child_pid;
 
   ck_assert_ptr_nonnull (root);
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -402,10 +403,11 @@ START_TEST (test_start_time)
   mine = porthole_proc_read_start_time (NULL, getpid ());
   ck_assert_uint_gt (mine, 0);
   ck_assert_msg (porthole_test_sockets_spawn (&child, "porthole-kid", &reason), "%s", reason);
-  theirs = porthole_proc_read_start_time (NULL, child.pid);
+  child_pid = child.pid;
+  theirs = porthole_proc_read_start_time (NULL, child_pid);
   ck_assert_uint_ge (theirs, mine);
   porthole_test_sockets_release (&child);
-  ck_assert_uint_eq (porthole_proc_read_start_time (NULL, child.pid), 0);
+  ck_assert_uint_eq (porthole_proc_read_start_time (NULL, child_pid), 0);
 }
 END_TEST
 

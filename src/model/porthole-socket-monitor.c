@@ -140,6 +140,68 @@ guint porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self) { 
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self) { return self->loaded; }
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self) { return &self->sysctl; }
 
+/* ---- process details -------------------------------------------------------------------- */
+
+typedef struct {
+  char           *proc_root;
+  PortholeSocket *socket;
+} ReadProcess;
+
+static void
+read_process_free (gpointer data)
+{
+  ReadProcess *rp = data;
+
+  g_free (rp->proc_root);
+  g_object_unref (rp->socket);
+  g_free (rp);
+}
+
+static void
+read_process_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ReadProcess *rp = task_data;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, porthole_process_details_read (rp->proc_root, rp->socket),
+                         (GDestroyNotify) porthole_process_details_free);
+}
+
+void
+porthole_socket_monitor_read_process_async (PortholeSocketMonitor *self,
+                                            PortholeSocket        *socket,
+                                            GCancellable          *cancellable,
+                                            GAsyncReadyCallback    callback,
+                                            gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadProcess *rp;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self));
+  g_return_if_fail (PORTHOLE_IS_SOCKET (socket));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  rp = g_new0 (ReadProcess, 1);
+  rp->proc_root = g_strdup (self->proc_root);
+  rp->socket = g_object_ref (socket);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, porthole_socket_monitor_read_process_async);
+  g_task_set_task_data (task, rp, read_process_free);
+  g_task_run_in_thread (task, read_process_worker);
+}
+
+PortholeProcessDetails *
+porthole_socket_monitor_read_process_finish (PortholeSocketMonitor  *self,
+                                             GAsyncResult           *result,
+                                             GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        porthole_socket_monitor_read_process_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- GListModel ------------------------------------------------------------------------- */
 
 static GType

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "porthole-ports.h"
+#include "porthole-process-details.h"
 #include "porthole-socket.h"
 #include "porthole-socktable.h"
 
@@ -80,5 +81,18 @@ gboolean porthole_socket_monitor_local_is_ephemeral (PortholeSocketMonitor *self
                                                      PortholeSocket        *socket);
 gboolean porthole_socket_monitor_remote_is_ephemeral (PortholeSocketMonitor *self,
                                                       PortholeSocket        *socket);
+
+/* Reads the details of @socket's process (command line, systemd unit, owner, start time,
+ * whether the pid still runs that program, whether it may be ended) under this monitor's
+ * proc-root, in a worker thread. For a socket whose process is not known the result is
+ * empty (pid 0). Fails only with G_IO_ERROR_CANCELLED. */
+void     porthole_socket_monitor_read_process_async (PortholeSocketMonitor *self,
+                                                     PortholeSocket        *socket,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+PortholeProcessDetails *porthole_socket_monitor_read_process_finish (PortholeSocketMonitor *self,
+                                                                     GAsyncResult          *result,
+                                                                     GError               **error);
 
 G_END_DECLS
