@@ -845,32 +845,6 @@ parse_csv (const char *text)
   return rows;
 }
 
-START_TEST (test_csv_quoting)
-{
-  struct { const char *in, *out; } cases[] = {
-    { "plain", "plain" },
-    { "", "" },
-    { "a,b", "\"a,b\"" },
-    { "say \"hi\"", "\"say \"\"hi\"\"\"" },
-    { "two\nlines", "\"two\nlines\"" },
-    { " padded ", "\" padded \"" },
-    { "\\x1b[31m", "\\x1b[31m" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *got = porthole_export_csv_field (cases[i].in);
-
-      ck_assert_str_eq (got, cases[i].out);
-    }
-  {
-    g_autofree char *got = porthole_export_csv_field (NULL);
-
-    ck_assert_str_eq (got, "");
-  }
-}
-END_TEST
-
 START_TEST (test_export_matches_model)
 {
   Fixture *f = fixture_new (0);
@@ -979,7 +953,6 @@ socket_views_suite (void)
    * check what the view shows, not animations, so they run with animations off. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   tcase_set_timeout (tc, 120);
-  tcase_add_test (tc, test_csv_quoting);
   tcase_add_test (tc, test_error_state);
   tcase_add_test (tc, test_listener_row_lifecycle);
   tcase_add_test (tc, test_selection_survives_rows_above);
