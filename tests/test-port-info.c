@@ -95,7 +95,7 @@ START_TEST (test_sysctl_boundaries_unusual)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(PortholePortInfo) info = porthole_port_info_new (cases[i].port, &sysctl, NULL);
-      g_autofree char *text = porthole_port_info_to_text (info);
+      g_autofree char *text = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
       g_autofree char *port_text = g_strdup_printf ("Port %u ", cases[i].port);
 
       ck_assert_msg (info->privileged == cases[i].privileged, "port %u", cases[i].port);
@@ -115,6 +115,74 @@ START_TEST (test_sysctl_boundaries_unusual)
       ck_assert (strstr (text, "below 80") != NULL || cases[i].port == 0);
       ck_assert (strchr (text, '\n') == NULL);
     }
+}
+END_TEST
+
+/* One explanation for the CLI, the details pane and the lookup: the same range and privilege
+ * sentences for every role, the ephemeral sentence worded for the role, no service for a
+ * client's picked port. The fixture's unusual values: ephemeral 1024-65000, unprivileged from 80. */
+START_TEST (test_explain_roles)
+{
+  static const struct {
+    guint            port;
+    PortholePortRole role;
+    const char      *has[3];
+    const char      *lacks[2];
+  } cases[] = {
+    { 22, PORTHOLE_PORT_ROLE_UNKNOWN,
+      { "outside this system’s ephemeral range (1024–65000, net.ipv4.ip_local_port_range), so the kernel does not pick it",
+        "ssh/tcp: ", NULL }, { "program chose", NULL } },
+    { 22, PORTHOLE_PORT_ROLE_LISTENER,
+      { "so the kernel does not pick it as a client’s temporary port.", "ssh/tcp: ", NULL }, { "restarts", NULL } },
+    { 5432, PORTHOLE_PORT_ROLE_UNKNOWN,
+      { "inside this system’s ephemeral range (1024–65000, net.ipv4.ip_local_port_range): the kernel may hand it",
+        "postgresql/tcp: ", NULL }, { "restarts", "most likely" } },
+    { 5432, PORTHOLE_PORT_ROLE_LISTENER,
+      { "while no program holds it", "a server that restarts can find its port taken.", "postgresql/tcp: " },
+      { "most likely", NULL } },
+    { 5432, PORTHOLE_PORT_ROLE_CLIENT,
+      { "the kernel most likely picked it as this connection’s temporary local port", NULL, NULL },
+      { "postgresql", "No service is known" } },
+    { 65001, PORTHOLE_PORT_ROLE_CLIENT,
+      { "outside this system’s ephemeral range (1024–65000", "the program chose this local port itself.", NULL },
+      { "No service is known", NULL } },
+    { 65001, PORTHOLE_PORT_ROLE_LISTENER,
+      { "so the kernel does not pick it as a client’s temporary port.", "No service is known to use it.", NULL },
+      { "program chose", NULL } },
+  };
+  g_autoptr(PortholeServices) services = fixture_services ();
+  g_autofree char *root = porthole_test_fixture ("sysctl-unusual");
+  PortholeSysctl sysctl;
+
+  porthole_sysctl_read (root, &sysctl);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PortholePortInfo) info = porthole_port_info_new (cases[i].port, &sysctl, services);
+      g_autofree char *text = porthole_port_info_explain (info, cases[i].role);
+      g_autofree char *plain = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
+      const char *ephemeral = strstr (plain, " It is ");
+
+      ck_assert (ephemeral != NULL);
+      /* Range, its purpose and privilege: the same words whatever the role */
+      ck_assert_msg (strncmp (text, plain, ephemeral - plain + 1) == 0, "case %zu: %s", i, text);
+      ck_assert (strchr (text, '\n') == NULL);
+      ck_assert (g_str_has_suffix (text, "."));
+      for (gsize k = 0; k < G_N_ELEMENTS (cases[i].has) && cases[i].has[k]; k++)
+        ck_assert_msg (strstr (text, cases[i].has[k]) != NULL, "case %zu lacks “%s”: %s", i, cases[i].has[k], text);
+      for (gsize k = 0; k < G_N_ELEMENTS (cases[i].lacks) && cases[i].lacks[k]; k++)
+        ck_assert_msg (strstr (text, cases[i].lacks[k]) == NULL, "case %zu has “%s”: %s", i, cases[i].lacks[k], text);
+    }
+  /* porthole-cli explain's wording: the facts of port 22, in order */
+  {
+    g_autoptr(PortholePortInfo) info = porthole_port_info_new (22, &sysctl, services);
+    g_autofree char *text = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
+
+    ck_assert_msg (g_str_has_prefix (text, "Port 22 is a well-known port (0–1023). IANA assigns these ports "
+                                     "to the Internet’s core services, such as SSH on 22 and HTTPS on 443. "
+                                     "On this system it is privileged: only root or a program with "
+                                     "CAP_NET_BIND_SERVICE may bind to it, and so listen on it (ports below "
+                                     "80, net.ipv4.ip_unprivileged_port_start). It is outside"), "%s", text);
+  }
 }
 END_TEST
 
@@ -157,7 +225,7 @@ START_TEST (test_services)
   {
     /* Listed, but not one we describe: no description, never an invented one */
     g_autoptr(PortholePortInfo) info = porthole_port_info_new (7000, &sysctl, services);
-    g_autofree char *text = porthole_port_info_to_text (info);
+    g_autofree char *text = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
 
     const PortholePortService *bbs = find_service (info, "bbs", "tcp");
 
@@ -270,6 +338,7 @@ port_info_suite (void)
 
   tcase_add_test (tc, test_iana_boundaries_live);
   tcase_add_test (tc, test_sysctl_boundaries_unusual);
+  tcase_add_test (tc, test_explain_roles);
   tcase_add_test (tc, test_services);
   tcase_add_test (tc, test_descriptions);
   tcase_add_test (tc, test_lookup);

@@ -10,7 +10,6 @@
 #include "porthole-end-process.h"
 #include "porthole-export.h"
 #include "porthole-listening-page.h"
-#include "porthole-name-cache.h"
 #include "porthole-socket-cell.h"
 #include "porthole-socket-private.h"
 #include "porthole-window.h"
@@ -846,32 +845,6 @@ parse_csv (const char *text)
   return rows;
 }
 
-START_TEST (test_csv_quoting)
-{
-  struct { const char *in, *out; } cases[] = {
-    { "plain", "plain" },
-    { "", "" },
-    { "a,b", "\"a,b\"" },
-    { "say \"hi\"", "\"say \"\"hi\"\"\"" },
-    { "two\nlines", "\"two\nlines\"" },
-    { " padded ", "\" padded \"" },
-    { "\\x1b[31m", "\\x1b[31m" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *got = porthole_export_csv_field (cases[i].in);
-
-      ck_assert_str_eq (got, cases[i].out);
-    }
-  {
-    g_autofree char *got = porthole_export_csv_field (NULL);
-
-    ck_assert_str_eq (got, "");
-  }
-}
-END_TEST
-
 START_TEST (test_export_matches_model)
 {
   Fixture *f = fixture_new (0);
@@ -968,44 +941,6 @@ START_TEST (test_error_state)
 }
 END_TEST
 
-/* ---- reverse DNS -------------------------------------------------------------------------- */
-
-static void
-on_resolved (PortholeNameCache *cache, const char *address, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-START_TEST (test_name_cache)
-{
-  g_autoptr(PortholeNameCache) cache = porthole_name_cache_new (NULL);
-  gboolean resolved = FALSE;
-
-  /* Off (the default): no lookup is even queued */
-  ck_assert (!porthole_name_cache_get_enabled (cache));
-  ck_assert_ptr_null (porthole_name_cache_lookup (cache, "127.0.0.1"));
-  ck_assert_uint_eq (porthole_name_cache_get_n_pending (cache), 0);
-
-  /* 127.0.0.1 is in /etc/hosts: answered without a query on the network */
-  g_signal_connect (cache, "resolved::127.0.0.1", G_CALLBACK (on_resolved), &resolved);
-  porthole_name_cache_set_enabled (cache, TRUE);
-  ck_assert_ptr_null (porthole_name_cache_lookup (cache, "127.0.0.1"));
-  ck_assert_uint_eq (porthole_name_cache_get_n_pending (cache), 1);
-  ck_assert_ptr_null (porthole_name_cache_lookup (cache, "127.0.0.1"));   /* asked once only */
-  ck_assert_uint_eq (porthole_name_cache_get_n_pending (cache), 1);
-  ck_assert (porthole_test_wait_for (&resolved, 10000));
-  ck_assert_ptr_nonnull (porthole_name_cache_lookup (cache, "127.0.0.1"));
-  ck_assert_uint_eq (porthole_name_cache_get_n_pending (cache), 0);
-
-  /* Turning names off cancels what is queued */
-  ck_assert_ptr_null (porthole_name_cache_lookup (cache, "not an address"));
-  ck_assert_ptr_null (porthole_name_cache_lookup (cache, "::1"));
-  porthole_name_cache_set_enabled (cache, FALSE);
-  ck_assert_uint_eq (porthole_name_cache_get_n_pending (cache), 0);
-  porthole_test_spin (100);
-}
-END_TEST
-
 static Suite *
 socket_views_suite (void)
 {
@@ -1018,9 +953,7 @@ socket_views_suite (void)
    * check what the view shows, not animations, so they run with animations off. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   tcase_set_timeout (tc, 120);
-  tcase_add_test (tc, test_csv_quoting);
   tcase_add_test (tc, test_error_state);
-  tcase_add_test (tc, test_name_cache);
   tcase_add_test (tc, test_listener_row_lifecycle);
   tcase_add_test (tc, test_selection_survives_rows_above);
   tcase_add_test (tc, test_search_and_filters);

@@ -129,7 +129,7 @@ porthole_cli_explain (int argc, char **argv)
     }
   else
     {
-      g_autofree char *paragraph = porthole_port_info_to_text (info);
+      g_autofree char *paragraph = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
 
       printf ("%s\n", paragraph);
     }

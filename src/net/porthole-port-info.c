@@ -220,21 +220,9 @@ porthole_port_info_free (PortholePortInfo *info)
   g_free (info);
 }
 
-char *
-porthole_port_info_to_text (const PortholePortInfo *info)
+static void
+append_privileged (GString *s, const PortholePortInfo *info)
 {
-  GString *s = g_string_new (NULL);
-
-  g_return_val_if_fail (info != NULL, NULL);
-
-  g_string_append_printf (s, info->range == PORTHOLE_RANGE_WELL_KNOWN ? _("Port %u is a well-known port (%u–%u).")
-                          : info->range == PORTHOLE_RANGE_REGISTERED ? _("Port %u is a registered port (%u–%u).")
-                          : _("Port %u is a dynamic port (%u–%u)."),
-                          info->port, info->range_start, info->range_end);
-  g_string_append_c (s, ' ');
-  g_string_append (s, porthole_port_range_purpose (info->range));
-  g_string_append_c (s, ' ');
-
   if (info->port == 0)
     g_string_append (s, _("Port 0 is not a port anyone connects to: a program that binds to port 0 "
                           "asks the kernel to pick a free port for it."));
@@ -251,19 +239,59 @@ porthole_port_info_to_text (const PortholePortInfo *info)
     g_string_append_printf (s, _("On this system it is not privileged: any program may bind to it "
                                  "and listen on it (privileged ports are those below %u, "
                                  "net.ipv4.ip_unprivileged_port_start)."), info->unprivileged_start);
-  g_string_append_c (s, ' ');
+}
 
-  if (info->in_ephemeral_range)
+static void
+append_ephemeral (GString *s, const PortholePortInfo *info, PortholePortRole role)
+{
+  guint lo = info->ephemeral_start, hi = info->ephemeral_end;
+
+  if (info->in_ephemeral_range && role == PORTHOLE_PORT_ROLE_LISTENER)
+    /* The kernel skips ports in use, but a server that stops, even to restart, frees its port */
+    g_string_append_printf (s, _("It is inside this system’s ephemeral range (%u–%u, "
+                                 "net.ipv4.ip_local_port_range): while no program holds it, the "
+                                 "kernel may hand it to a program that connects out, so a server "
+                                 "that restarts can find its port taken."), lo, hi);
+  else if (info->in_ephemeral_range && role == PORTHOLE_PORT_ROLE_CLIENT)
+    g_string_append_printf (s, _("It is inside this system’s ephemeral range (%u–%u, "
+                                 "net.ipv4.ip_local_port_range): the kernel most likely picked it "
+                                 "as this connection’s temporary local port, and takes it back "
+                                 "when the connection is gone."), lo, hi);
+  else if (info->in_ephemeral_range)
     g_string_append_printf (s, _("It is inside this system’s ephemeral range (%u–%u, "
                                  "net.ipv4.ip_local_port_range): the kernel may hand it to a "
-                                 "program that connects out as its temporary local port."),
-                            info->ephemeral_start, info->ephemeral_end);
+                                 "program that connects out as its temporary local port."), lo, hi);
+  else if (role == PORTHOLE_PORT_ROLE_CLIENT)
+    g_string_append_printf (s, _("It is outside this system’s ephemeral range (%u–%u, "
+                                 "net.ipv4.ip_local_port_range), so the kernel did not pick it: "
+                                 "the program chose this local port itself."), lo, hi);
   else
     g_string_append_printf (s, _("It is outside this system’s ephemeral range (%u–%u, "
                                  "net.ipv4.ip_local_port_range), so the kernel does not pick it "
-                                 "as a client’s temporary port."),
-                            info->ephemeral_start, info->ephemeral_end);
+                                 "as a client’s temporary port."), lo, hi);
+}
 
+char *
+porthole_port_info_explain (const PortholePortInfo *info, PortholePortRole role)
+{
+  GString *s;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  s = g_string_new (NULL);
+  g_string_append_printf (s, info->range == PORTHOLE_RANGE_WELL_KNOWN ? _("Port %u is a well-known port (%u–%u).")
+                          : info->range == PORTHOLE_RANGE_REGISTERED ? _("Port %u is a registered port (%u–%u).")
+                          : _("Port %u is a dynamic port (%u–%u)."),
+                          info->port, info->range_start, info->range_end);
+  g_string_append_c (s, ' ');
+  g_string_append (s, porthole_port_range_purpose (info->range));
+  g_string_append_c (s, ' ');
+  append_privileged (s, info);
+  g_string_append_c (s, ' ');
+  append_ephemeral (s, info, role);
+
+  if (role == PORTHOLE_PORT_ROLE_CLIENT)
+    return g_string_free (s, FALSE);
   if (info->services->len == 0)
     {
       g_string_append_c (s, ' ');

@@ -36,8 +36,20 @@ PortholePortInfo *porthole_port_info_new (guint                 port,
                                           PortholeServices     *services);
 void              porthole_port_info_free (PortholePortInfo *info);
 
-/* A plain-text paragraph (translated) that states the facts of @info in sentences. */
-char *porthole_port_info_to_text (const PortholePortInfo *info);
+/* Which end of a connection a port is, as far as the caller knows: the ephemeral range
+ * means something different to a server's port and to a client's. */
+typedef enum {
+  PORTHOLE_PORT_ROLE_UNKNOWN,    /* a port number on its own (porthole-cli explain, the lookup) */
+  PORTHOLE_PORT_ROLE_LISTENER,   /* a server's port: something listens on it */
+  PORTHOLE_PORT_ROLE_CLIENT,     /* the local end of a connection this computer opened */
+} PortholePortRole;
+
+/* The one explanation of a port, shared by `porthole-cli explain`, the details pane and the
+ * Learn tab's lookup: a plain-text paragraph (translated, one line) on its IANA range and what
+ * that range is for, whether binding it is privileged on this system, how it stands to this
+ * system's ephemeral range (worded for @role), and the services known to use it (left out for
+ * a client's port: its number was picked, and names no service). */
+char *porthole_port_info_explain (const PortholePortInfo *info, PortholePortRole role);
 
 /* Parses what a user typed: a port number 0-65535 or a service name ("postgresql", "ssh"),
  * from /etc/services or the project's own list. On failure the message names the bad input

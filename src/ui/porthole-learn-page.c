@@ -35,6 +35,13 @@ show_example (PortholeLearnPage *self, PortholeLearnSection *section, ExampleFun
 {
   PortholeLearnExample ex = { 0 };
 
+  /* Without a monitor there is no computer to take an example from yet */
+  if (self->monitor == NULL)
+    {
+      porthole_learn_section_set_example (section, NULL, NULL);
+      porthole_learn_section_set_button (section, NULL);
+      return;
+    }
   func (self->monitor, &ex);
   porthole_learn_section_set_example (section, ex.example, ex.detail);
   porthole_learn_section_set_button (section, ex.offer_test ? _("Open the Test Tab") : NULL);

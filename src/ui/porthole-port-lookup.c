@@ -13,9 +13,6 @@ struct _PortholePortLookup {
 
   AdwEntryRow           *entry;
   AdwActionRow          *range_row;
-  AdwActionRow          *privileged_row;
-  AdwActionRow          *ephemeral_row;
-  AdwActionRow          *services_row;
   AdwActionRow          *listening_row;
   GtkButton             *show_button;
   GtkLabel              *error_label;
@@ -39,9 +36,6 @@ static void
 show_answer (PortholePortLookup *self, gboolean visible)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->range_row), visible);
-  gtk_widget_set_visible (GTK_WIDGET (self->privileged_row), visible);
-  gtk_widget_set_visible (GTK_WIDGET (self->ephemeral_row), visible);
-  gtk_widget_set_visible (GTK_WIDGET (self->services_row), visible);
   gtk_widget_set_visible (GTK_WIDGET (self->listening_row), visible);
 }
 
@@ -83,11 +77,7 @@ fill_answer (PortholePortLookup *self, guint port)
   const PortholeSysctl *sysctl = self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor) : NULL;
   g_autoptr(PortholePortInfo) info = NULL;
   g_autofree char *range = NULL;
-  g_autofree char *priv_title = NULL;
-  g_autofree char *priv_sub = NULL;
-  g_autofree char *eph_title = NULL;
-  g_autofree char *eph_sub = NULL;
-  g_autoptr(GString) services = g_string_new (NULL);
+  g_autofree char *explain = NULL;
 
   if (sysctl == NULL)
     {
@@ -99,49 +89,8 @@ fill_answer (PortholePortLookup *self, guint port)
   /* Translators: "Port 5432: registered (1024–49151)" */
   range = g_strdup_printf (_("Port %u: %s (%u–%u)"), port, porthole_port_range_title (info->range),
                            info->range_start, info->range_end);
-  set_row (self->range_row, range, porthole_port_range_purpose (info->range));
-
-  if (port == 0)
-    {
-      priv_title = g_strdup (_("Not a port to connect to"));
-      priv_sub = g_strdup (_("Binding port 0 asks the kernel to pick a free port instead."));
-    }
-  else
-    {
-      priv_title = g_strdup (info->privileged ? _("Privileged here") : _("Not privileged here"));
-      priv_sub = g_strdup_printf (info->privileged
-                                  ? _("Only root or a program with CAP_NET_BIND_SERVICE may bind it: this system "
-                                      "protects ports below %u (net.ipv4.ip_unprivileged_port_start).")
-                                  : _("Any program may bind it: this system protects only ports below %u "
-                                      "(net.ipv4.ip_unprivileged_port_start)."),
-                                  info->unprivileged_start);
-    }
-  set_row (self->privileged_row, priv_title, priv_sub);
-
-  eph_title = g_strdup (info->in_ephemeral_range ? _("Inside the ephemeral range here")
-                                                 : _("Outside the ephemeral range here"));
-  eph_sub = g_strdup_printf (info->in_ephemeral_range
-                             ? _("The kernel may give it to a program that connects out, as its temporary "
-                                 "local port (%u–%u, net.ipv4.ip_local_port_range).")
-                             : _("The kernel gives programs that connect out ports from %u–%u "
-                                 "(net.ipv4.ip_local_port_range), never this one."),
-                             info->ephemeral_start, info->ephemeral_end);
-  set_row (self->ephemeral_row, eph_title, eph_sub);
-
-  for (guint i = 0; i < info->services->len; i++)
-    {
-      const PortholePortService *s = g_ptr_array_index (info->services, i);
-
-      if (services->len)
-        g_string_append_c (services, '\n');
-      if (s->description)
-        /* Translators: a service from /etc/services and what it is for */
-        g_string_append_printf (services, _("%s/%s: %s"), s->name, s->protocol, s->description);
-      else
-        g_string_append_printf (services, "%s/%s", s->name, s->protocol);
-    }
-  set_row (self->services_row, info->services->len ? _("Known services") : _("No known service"),
-           info->services->len ? services->str : _("Neither /etc/services nor Porthole’s own list names a service for it."));
+  explain = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
+  set_row (self->range_row, range, explain);
 
   fill_listening (self, port);
 }
@@ -238,8 +187,7 @@ porthole_port_lookup_widget_get_error (PortholePortLookup *self)
 char *
 porthole_port_lookup_widget_dump (PortholePortLookup *self)
 {
-  AdwActionRow *rows[] = { self->range_row, self->privileged_row, self->ephemeral_row,
-                           self->services_row, self->listening_row };
+  AdwActionRow *rows[] = { self->range_row, self->listening_row };
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -273,9 +221,6 @@ porthole_port_lookup_widget_class_init (PortholePortLookupClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-port-lookup.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, entry);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, range_row);
-  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, privileged_row);
-  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, ephemeral_row);
-  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, services_row);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, listening_row);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, show_button);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, error_label);

@@ -6,6 +6,7 @@
 
 #include "porthole-end-process.h"
 #include "porthole-escape.h"
+#include "porthole-port-info.h"
 #include "porthole-procmap.h"
 #include "porthole-socket-cell.h"
 #include "porthole-window.h"
@@ -47,56 +48,21 @@ static guint signals[N_SIGNALS];
 
 /* ---- the port, in one paragraph --------------------------------------------------------- */
 
-char *
-porthole_socket_details_explain_port (PortholeSocket *s, const PortholeSysctl *sysctl)
+/* A port something listens on is a server's, whatever its range: the accepted end of a
+ * connection included. The other end of a connection is a client's. */
+static char *
+explain_port (PortholeSocketDetails *self, PortholeSocket *s, const PortholeSysctl *sysctl)
 {
   guint port = porthole_socket_get_local_port (s);
-  PortholePortRange range = porthole_socket_get_range (s);
-  const char *service = porthole_socket_get_service (s);
-  GString *text = g_string_new (NULL);
-  guint start, end;
+  g_autoptr(PortholePortInfo) info = porthole_port_info_new (port, sysctl, porthole_services_get_default ());
+  PortholePortRole role = PORTHOLE_PORT_ROLE_UNKNOWN;
 
-  porthole_port_range_bounds (range, &start, &end);
-  switch (range)
-    {
-    case PORTHOLE_RANGE_WELL_KNOWN:
-      g_string_append_printf (text, _("Port %u is a well-known port (%u–%u), the range set aside for standard services."),
-                              port, start, end);
-      break;
-    case PORTHOLE_RANGE_REGISTERED:
-      g_string_append_printf (text, _("Port %u is a registered port (%u–%u), the range applications ask IANA to note for them."),
-                              port, start, end);
-      break;
-    case PORTHOLE_RANGE_DYNAMIC:
-    default:
-      g_string_append_printf (text, _("Port %u is a dynamic port (%u–%u), the range no service is assigned to."),
-                              port, start, end);
-      break;
-    }
-  g_string_append_c (text, ' ');
-  if (service)
-    g_string_append_printf (text, _("It is usually used by %s."), service);
-  else
-    g_string_append (text, _("No well-known service uses it."));
-  g_string_append_c (text, ' ');
-
-  if (porthole_port_is_privileged (sysctl, port))
-    g_string_append_printf (text, _("On this system it is privileged: only administrators may open ports below %u."),
-                            sysctl->unprivileged_start);
-  else
-    g_string_append (text, _("Any program may open it; it is not privileged."));
-  g_string_append_c (text, ' ');
-
-  if (porthole_port_is_ephemeral (sysctl, port))
-    g_string_append_printf (text,
-                            porthole_socket_is_listening (s)
-                              ? _("It lies inside this system’s ephemeral range (%u–%u), which the system hands out to outgoing connections, so a listener here may clash with them.")
-                              : _("It lies inside this system’s ephemeral range (%u–%u): the system picked it for this connection’s client side."),
-                            sysctl->ephemeral_start, sysctl->ephemeral_end);
-  else
-    g_string_append_printf (text, _("It is outside this system’s ephemeral range (%u–%u), so the system never picks it for outgoing connections."),
-                            sysctl->ephemeral_start, sysctl->ephemeral_end);
-  return g_string_free (text, FALSE);
+  if (porthole_socket_is_listening (s) ||
+      (self->monitor && porthole_socket_monitor_find_listener (self->monitor, port, porthole_socket_get_protocol (s))))
+    role = PORTHOLE_PORT_ROLE_LISTENER;
+  else if (porthole_socket_get_remote_port (s) != 0)
+    role = PORTHOLE_PORT_ROLE_CLIENT;
+  return porthole_port_info_explain (info, role);
 }
 
 /* ---- the process ------------------------------------------------------------------------ */
@@ -385,8 +351,8 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
 
   self->closed_handler = g_signal_connect_object (socket, "notify::closed", G_CALLBACK (on_closed_changed), self, 0);
   update_header (self);
-  explain = porthole_socket_details_explain_port (socket, self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
-                                                                        : porthole_socket_cell_get_sysctl ());
+  explain = explain_port (self, socket, self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
+                                                      : porthole_socket_cell_get_sysctl ());
   gtk_label_set_text (self->port_label, explain);
   gtk_widget_set_tooltip_text (self->copy_button,
                                porthole_socket_is_listening (socket) ? _("Copy Local Address") : _("Copy Remote Address"));

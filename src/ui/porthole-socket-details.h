@@ -17,8 +17,6 @@ void            porthole_socket_details_set_monitor (PortholeSocketDetails *self
 void            porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket *socket);
 PortholeSocket *porthole_socket_details_get_socket (PortholeSocketDetails *self);
 
-/* The explanation paragraph for @socket's local port (also used by tests) */
-char *porthole_socket_details_explain_port (PortholeSocket *socket, const PortholeSysctl *sysctl);
 /* For tests: whether End Process is on offer, and the current clients shown for a listener */
 gboolean porthole_socket_details_can_end_process (PortholeSocketDetails *self);
 guint    porthole_socket_details_get_n_clients (PortholeSocketDetails *self);

@@ -15,6 +15,9 @@ typedef struct {
 
 void porthole_learn_example_clear (PortholeLearnExample *ex);
 
+/* Each example reads @monitor's live sockets and its sysctl values (the one place they come
+ * from), so @monitor must not be NULL; @out is cleared first. */
+
 /* This computer's addresses (getifaddrs) and a listener as an address:port example */
 void porthole_learn_example_addresses (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
 /* This system's privileged and ephemeral ports, and the open ports per IANA range */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "porthole"
+#define G_LOG_DOMAIN "porthole-model"
 #include "config.h"
 
 #include "porthole-learn-examples.h"
@@ -28,7 +28,7 @@ static GPtrArray *
 live_sockets (PortholeSocketMonitor *monitor)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n = monitor ? g_list_model_get_n_items (G_LIST_MODEL (monitor)) : 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
 
   for (guint i = 0; i < n; i++)
     {
@@ -40,15 +40,6 @@ live_sockets (PortholeSocketMonitor *monitor)
         g_ptr_array_add (out, s);
     }
   return out;
-}
-
-static const PortholeSysctl *
-sysctl_of (PortholeSocketMonitor *monitor, PortholeSysctl *storage)
-{
-  if (monitor)
-    return porthole_socket_monitor_get_sysctl (monitor);
-  porthole_sysctl_read (NULL, storage);
-  return storage;
 }
 
 static gboolean
@@ -134,13 +125,17 @@ list_addresses (guint *n_addresses, GError **error)
 void
 porthole_learn_example_addresses (PortholeSocketMonitor *monitor, PortholeLearnExample *out)
 {
-  g_autoptr(GPtrArray) sockets = live_sockets (monitor);
+  g_autoptr(GPtrArray) sockets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *addresses = NULL;
   g_autofree char *intro = NULL;
   g_autofree char *owner = NULL;
   PortholeSocket *listener = NULL;
   guint n = 0;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
+  g_return_if_fail (out != NULL);
+  sockets = live_sockets (monitor);
 
   porthole_learn_example_clear (out);
   addresses = list_addresses (&n, &error);
@@ -200,15 +195,20 @@ porthole_learn_example_addresses (PortholeSocketMonitor *monitor, PortholeLearnE
 void
 porthole_learn_example_ranges (PortholeSocketMonitor *monitor, PortholeLearnExample *out)
 {
-  g_autoptr(GPtrArray) sockets = live_sockets (monitor);
+  g_autoptr(GPtrArray) sockets = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-  PortholeSysctl storage;
-  const PortholeSysctl *sysctl = sysctl_of (monitor, &storage);
+  const PortholeSysctl *sysctl;
   guint counts[3] = { 0, 0, 0 };
-  guint size = sysctl->ephemeral_end - sysctl->ephemeral_start + 1;
+  guint size;
   g_autofree char *privileged = NULL;
   g_autofree char *ephemeral = NULL;
   const char *origin;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
+  g_return_if_fail (out != NULL);
+  sockets = live_sockets (monitor);
+  sysctl = porthole_socket_monitor_get_sysctl (monitor);
+  size = sysctl->ephemeral_end - sysctl->ephemeral_start + 1;
 
   porthole_learn_example_clear (out);
   for (guint i = 0; i < sockets->len; i++)
@@ -299,18 +299,23 @@ client_score (GHashTable *listener_ports, PortholeSocket *s, const PortholeSysct
 void
 porthole_learn_example_ephemeral (PortholeSocketMonitor *monitor, PortholeLearnExample *out)
 {
-  g_autoptr(GPtrArray) sockets = live_sockets (monitor);
-  PortholeSysctl storage;
-  const PortholeSysctl *sysctl = sysctl_of (monitor, &storage);
+  g_autoptr(GPtrArray) sockets = NULL;
+  const PortholeSysctl *sysctl;
   PortholeSocket *best = NULL;
   int best_score = 0;
   g_autofree char *owner = NULL;
   g_autoptr(GString) detail = g_string_new (NULL);
   const char *closed_note = "";
-  g_autoptr(GHashTable) listener_ports = tcp_listener_ports (sockets);
+  g_autoptr(GHashTable) listener_ports = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
+  g_return_if_fail (out != NULL);
+  sockets = live_sockets (monitor);
+  sysctl = porthole_socket_monitor_get_sysctl (monitor);
+  listener_ports = tcp_listener_ports (sockets);
 
   porthole_learn_example_clear (out);
-  for (guint i = 0; i < sockets->len && monitor; i++)
+  for (guint i = 0; i < sockets->len; i++)
     {
       int score = client_score (listener_ports, g_ptr_array_index (sockets, i), sysctl);
 
@@ -357,20 +362,24 @@ porthole_learn_example_ephemeral (PortholeSocketMonitor *monitor, PortholeLearnE
 void
 porthole_learn_example_tuple (PortholeSocketMonitor *monitor, PortholeLearnExample *out)
 {
-  g_autoptr(GPtrArray) sockets = live_sockets (monitor);
+  g_autoptr(GPtrArray) sockets = NULL;
   g_autoptr(GPtrArray) best_clients = NULL;
   g_autoptr(GString) detail = g_string_new (NULL);
   g_autofree char *owner = NULL;
   PortholeSocket *best = NULL;
-
-  g_autoptr(GHashTable) listener_ports = tcp_listener_ports (sockets);
+  g_autoptr(GHashTable) listener_ports = NULL;
   g_autoptr(GHashTable) per_port = g_hash_table_new (NULL, NULL);
   guint best_count = 0;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
+  g_return_if_fail (out != NULL);
+  sockets = live_sockets (monitor);
+  listener_ports = tcp_listener_ports (sockets);
 
   porthole_learn_example_clear (out);
   /* Count connections per listening port in one pass, then list only the busiest listener's
    * (one get_connections_to() per listener would be quadratic in the number of sockets) */
-  for (guint i = 0; i < sockets->len && monitor; i++)
+  for (guint i = 0; i < sockets->len; i++)
     {
       PortholeSocket *s = g_ptr_array_index (sockets, i);
       gpointer port = GUINT_TO_POINTER (porthole_socket_get_local_port (s));
@@ -378,7 +387,7 @@ porthole_learn_example_tuple (PortholeSocketMonitor *monitor, PortholeLearnExamp
       if (is_tcp (s) && !porthole_socket_is_listening (s) && g_hash_table_contains (listener_ports, port))
         g_hash_table_insert (per_port, port, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (per_port, port)) + 1));
     }
-  for (guint i = 0; i < sockets->len && monitor; i++)
+  for (guint i = 0; i < sockets->len; i++)
     {
       PortholeSocket *s = g_ptr_array_index (sockets, i);
       guint count;
@@ -442,19 +451,24 @@ porthole_learn_example_tuple (PortholeSocketMonitor *monitor, PortholeLearnExamp
 void
 porthole_learn_example_limits (PortholeSocketMonitor *monitor, PortholeLearnExample *out)
 {
-  g_autoptr(GPtrArray) sockets = live_sockets (monitor);
+  g_autoptr(GPtrArray) sockets = NULL;
   g_autoptr(GHashTable) tcp_ports = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) udp_ports = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) destinations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  PortholeSysctl storage;
-  const PortholeSysctl *sysctl = sysctl_of (monitor, &storage);
-  guint size = sysctl->ephemeral_end - sysctl->ephemeral_start + 1;
+  const PortholeSysctl *sysctl;
+  guint size;
   const char *busiest = NULL;
   guint busiest_n = 0, both = 0, n_both = 0;
   struct rlimit rl = { 0 };
   g_autoptr(GString) detail = g_string_new (NULL);
   GHashTableIter iter;
   gpointer key, value;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
+  g_return_if_fail (out != NULL);
+  sockets = live_sockets (monitor);
+  sysctl = porthole_socket_monitor_get_sysctl (monitor);
+  size = sysctl->ephemeral_end - sysctl->ephemeral_start + 1;
 
   porthole_learn_example_clear (out);
   for (guint i = 0; i < sockets->len; i++)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "porthole"
+#define G_LOG_DOMAIN "porthole-model"
 #include "config.h"
 
 #include "porthole-name-cache.h"
