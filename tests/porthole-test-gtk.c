@@ -19,6 +19,16 @@ porthole_test_start_app (void)
   return g_object_ref (app);
 }
 
+PortholeSettings *
+porthole_test_settings (void)
+{
+  static PortholeSettings *settings;
+
+  if (settings == NULL)
+    settings = porthole_settings_new ();
+  return settings;
+}
+
 GtkWidget *
 porthole_test_find_matching (GtkWidget *root, PortholeTestMatch match, gconstpointer data)
 {

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
  * one could not export itself on the bus). Returns a new reference. */
 PortholeApplication *porthole_test_start_app (void);
 
+/* The settings object pages and views take, as the application would hand them (one per
+ * process, shared; GSETTINGS_BACKEND=memory keeps it in the test). Borrowed. */
+PortholeSettings *porthole_test_settings (void);
+
 typedef gboolean (*PortholeTestMatch) (GtkWidget *widget, gconstpointer data);
 
 /* The first widget under @root (included) that @match accepts, depth first, first child first */

@@ -17,7 +17,7 @@
 START_TEST (test_settings_drive_monitor)
 {
   g_autoptr(PortholeApplication) app = porthole_test_start_app ();
-  GSettings *settings = porthole_application_get_settings (app);
+  GSettings *settings = porthole_settings_get_gsettings (porthole_application_get_settings (app));
   PortholeSocketMonitor *monitor = porthole_application_get_monitor (app);
 
   ck_assert_uint_eq (porthole_socket_monitor_get_refresh_interval (monitor),
@@ -35,9 +35,9 @@ END_TEST
 START_TEST (test_preferences_window)
 {
   g_autoptr(PortholeApplication) app = porthole_test_start_app ();
-  GSettings *settings = porthole_application_get_settings (app);
+  GSettings *settings = porthole_settings_get_gsettings (porthole_application_get_settings (app));
   PortholeSocketMonitor *monitor = porthole_application_get_monitor (app);
-  PortholePreferencesWindow *prefs = porthole_preferences_window_new (settings);
+  PortholePreferencesWindow *prefs = porthole_preferences_window_new (porthole_application_get_settings (app));
   GtkSpinButton *interval, *timeout;
   GtkSwitch *sw;
 
@@ -225,7 +225,7 @@ START_TEST (test_notify_new_listener)
   /* before the application sends anything: GLib picks its notification backend once */
   fake_notifications_start (&fake);
   app = porthole_test_start_app ();
-  settings = porthole_application_get_settings (app);
+  settings = porthole_settings_get_gsettings (porthole_application_get_settings (app));
   monitor = porthole_application_get_monitor (app);
   ck_assert_ptr_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   /* faster than the settings allow, on the monitor alone */

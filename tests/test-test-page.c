@@ -51,6 +51,7 @@ open_page (void)
     {
       f.window = GTK_WINDOW (gtk_window_new ());
       f.page = g_object_new (PORTHOLE_TYPE_TEST_PAGE, NULL);
+      porthole_test_page_set_settings (f.page, porthole_application_get_settings (app));
       porthole_test_page_set_monitor (f.page, porthole_application_get_monitor (app));
       gtk_window_set_default_size (f.window, 1000, 860);
       gtk_window_set_child (f.window, GTK_WIDGET (f.page));

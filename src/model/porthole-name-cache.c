@@ -212,13 +212,3 @@ porthole_name_cache_new (GResolver *resolver)
   return self;
 }
 
-PortholeNameCache *
-porthole_name_cache_get_default (void)
-{
-  static PortholeNameCache *cache;
-
-  /* Used from the main thread only */
-  if (cache == NULL)
-    cache = porthole_name_cache_new (NULL);
-  return cache;
-}

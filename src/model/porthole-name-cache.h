@@ -14,9 +14,6 @@ G_DECLARE_FINAL_TYPE (PortholeNameCache, porthole_name_cache, PORTHOLE, NAME_CAC
  * to the network); disabling cancels the lookups in flight. "resolved" is emitted, detailed
  * by the address text, when an answer arrives. Names are escaped for display. */
 PortholeNameCache *porthole_name_cache_new (GResolver *resolver);   /* NULL: the default resolver */
-/* A process-wide instance, kept only while the socket cell and view still share it through
- * this call; once the application owns one cache and hands it down, this goes. */
-PortholeNameCache *porthole_name_cache_get_default (void);
 
 void        porthole_name_cache_set_enabled (PortholeNameCache *self, gboolean enabled);
 gboolean    porthole_name_cache_get_enabled (PortholeNameCache *self);

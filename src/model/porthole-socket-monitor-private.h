@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "porthole-name-cache.h"
 #include "porthole-socket-monitor.h"
 #include "porthole-socket-private.h"
 
@@ -30,6 +31,7 @@ struct _PortholeSocketMonitor {
   char              *error;
   guint              hidden_owners;
   PortholeSysctl     sysctl;
+  PortholeNameCache *names;        /* reverse DNS of remote addresses; made when first asked */
 
   guint              timer_id;
   guint              linger_id;

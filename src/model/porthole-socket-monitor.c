@@ -140,6 +140,15 @@ guint porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self) { 
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self) { return self->loaded; }
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self) { return &self->sysctl; }
 
+PortholeNameCache *
+porthole_socket_monitor_get_name_cache (PortholeSocketMonitor *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self), NULL);
+  if (self->names == NULL)
+    self->names = porthole_name_cache_new (NULL);
+  return self->names;
+}
+
 /* ---- process details -------------------------------------------------------------------- */
 
 typedef struct {
@@ -244,6 +253,9 @@ porthole_socket_monitor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->linger_id, g_source_remove);
+  if (self->names)
+    porthole_name_cache_set_enabled (self->names, FALSE);   /* cancels the lookups in flight */
+  g_clear_object (&self->names);
   G_OBJECT_CLASS (porthole_socket_monitor_parent_class)->dispose (object);
 }
 

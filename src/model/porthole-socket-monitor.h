@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "porthole-name-cache.h"
 #include "porthole-ports.h"
 #include "porthole-process-details.h"
 #include "porthole-socket.h"
@@ -55,6 +56,9 @@ void     porthole_socket_monitor_refresh_async (PortholeSocketMonitor *self,
 gboolean porthole_socket_monitor_refresh_finish (PortholeSocketMonitor *self,
                                                  GAsyncResult          *result,
                                                  GError               **error);
+
+/* Reverse DNS names for the remote addresses, off until enabled (the "resolve-names" setting) */
+PortholeNameCache *porthole_socket_monitor_get_name_cache (PortholeSocketMonitor *self);
 
 /* Live (not closed) sockets connected to @listener's port: "one port, many clients".
  * Returns a new array of PortholeSocket references. */

@@ -32,6 +32,10 @@ read_uints (const char *path, guint *values, guint n_values)
   return found == n_values;
 }
 
+const PortholeSysctl porthole_sysctl_linux_defaults = {
+  PORTHOLE_LINUX_EPHEMERAL_START, PORTHOLE_LINUX_EPHEMERAL_END, 1024, FALSE
+};
+
 void
 porthole_sysctl_read (const char *sysctl_root, PortholeSysctl *out)
 {

@@ -22,8 +22,11 @@ typedef struct {
 #define PORTHOLE_LINUX_EPHEMERAL_START 32768
 #define PORTHOLE_LINUX_EPHEMERAL_END   60999
 
-/* @sysctl_root defaults to "/proc/sys" when NULL. Never fails: falls back to Linux defaults. */
+/* @sysctl_root defaults to "/proc/sys" when NULL. Never fails: falls back to Linux defaults.
+ * Programs read it through their PortholeSocketMonitor, which re-reads it on every refresh. */
 void              porthole_sysctl_read (const char *sysctl_root, PortholeSysctl *out);
+/* Linux's defaults (from_system FALSE), for a widget shown before it has a monitor */
+extern const PortholeSysctl porthole_sysctl_linux_defaults;
 
 PortholePortRange porthole_port_range (guint port);
 void              porthole_port_range_bounds (PortholePortRange range, guint *start, guint *end);

@@ -13,7 +13,7 @@
 
 struct _PortholeApplication {
   AdwApplication         parent_instance;
-  GSettings             *settings;
+  PortholeSettings      *settings;
   PortholeSocketMonitor *monitor;
 };
 
@@ -36,7 +36,7 @@ porthole_application_get_monitor (PortholeApplication *self)
   return self->monitor;
 }
 
-GSettings *
+PortholeSettings *
 porthole_application_get_settings (PortholeApplication *self)
 {
   g_return_val_if_fail (PORTHOLE_IS_APPLICATION (self), NULL);
@@ -138,7 +138,7 @@ on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *socket, Portho
   const char *process = porthole_socket_get_process (socket);
 
   if (!porthole_socket_is_listening (socket) ||
-      !g_settings_get_boolean (self->settings, "notify-new-listeners") ||
+      !porthole_settings_get_notify_new_listeners (self->settings) ||
       any_window_active (GTK_APPLICATION (self)))
     return;
 
@@ -160,13 +160,6 @@ on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *socket, Portho
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
-static gboolean
-interval_from_settings (GValue *value, GVariant *variant, gpointer user_data)
-{
-  g_value_set_uint (value, g_variant_get_uint32 (variant));
-  return TRUE;
-}
-
 static void
 porthole_application_startup (GApplication *app)
 {
@@ -180,12 +173,15 @@ porthole_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
 
-  self->settings = g_settings_new ("io.github.porthole.Porthole");
+  self->settings = porthole_settings_new ();
   self->monitor = porthole_socket_monitor_new ();
   porthole_socket_monitor_set_linger (self->monitor, CLOSED_LINGER_MS);
-  g_settings_bind_with_mapping (self->settings, "refresh-interval", self->monitor, "refresh-interval",
-                                G_SETTINGS_BIND_GET, interval_from_settings, NULL, NULL, NULL);
-  g_settings_bind (self->settings, "paused", self->monitor, "paused", G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->settings, "refresh-interval", self->monitor, "refresh-interval",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->settings, "paused", self->monitor, "paused",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_object_bind_property (self->settings, "resolve-names", porthole_socket_monitor_get_name_cache (self->monitor),
+                          "enabled", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->monitor, "socket-opened", G_CALLBACK (on_socket_opened), self, 0);
   porthole_socket_monitor_refresh (self->monitor);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "porthole-settings.h"
 #include "porthole-socket-monitor.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,6 @@ G_DECLARE_FINAL_TYPE (PortholeApplication, porthole_application, PORTHOLE, APPLI
 PortholeApplication   *porthole_application_new (void);
 /* The one socket monitor every window and page shares; refresh interval and pause follow GSettings. */
 PortholeSocketMonitor *porthole_application_get_monitor (PortholeApplication *self);
-GSettings             *porthole_application_get_settings (PortholeApplication *self);
+PortholeSettings      *porthole_application_get_settings (PortholeApplication *self);
 
 G_END_DECLS

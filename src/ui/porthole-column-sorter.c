@@ -5,9 +5,12 @@
 #include "porthole-column-sorter.h"
 
 struct _PortholeColumnSorter {
-  GtkSorter  parent_instance;
-  char      *name;
-  GtkSorter *sorter;
+  GtkSorter              parent_instance;
+  char                  *name;
+  GtkSorter             *sorter;
+  /* set only during porthole_column_sorter_get_primary(): where the wrapper asked first
+   * records itself */
+  PortholeColumnSorter **probe;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeColumnSorter, porthole_column_sorter, GTK_TYPE_SORTER)
@@ -16,19 +19,16 @@ enum { PROP_0, PROP_NAME, PROP_SORTER, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
-/* While probing, the first wrapper asked answers "smaller" and records itself (main thread only) */
-static gboolean              probing;
-static PortholeColumnSorter *probed;
-
 static GtkOrdering
 porthole_column_sorter_compare (GtkSorter *sorter, gpointer item1, gpointer item2)
 {
   PortholeColumnSorter *self = PORTHOLE_COLUMN_SORTER (sorter);
 
-  if (G_UNLIKELY (probing))
+  /* While probing, the first wrapper asked answers "smaller" and records itself */
+  if (G_UNLIKELY (self->probe != NULL))
     {
-      if (probed == NULL)
-        probed = self;
+      if (*self->probe == NULL)
+        *self->probe = self;
       return GTK_ORDERING_SMALLER;
     }
   return self->sorter ? gtk_sorter_compare (self->sorter, item1, item2) : GTK_ORDERING_EQUAL;
@@ -42,22 +42,35 @@ porthole_column_sorter_get_order (GtkSorter *sorter)
   return self->sorter ? gtk_sorter_get_order (self->sorter) : GTK_SORTER_ORDER_NONE;
 }
 
+static void
+set_probe (GListModel *columns, PortholeColumnSorter **probe)
+{
+  guint n = g_list_model_get_n_items (columns);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (PORTHOLE_IS_COLUMN_SORTER (sorter))
+        PORTHOLE_COLUMN_SORTER (sorter)->probe = probe;
+    }
+}
+
 PortholeColumnSorter *
-porthole_column_sorter_get_primary (GtkSorter *view_sorter, gboolean *descending)
+porthole_column_sorter_get_primary (GtkSorter *view_sorter, GListModel *columns, gboolean *descending)
 {
   /* Any two distinct pointers: the probing wrappers never look at them */
-  static int a, b;
+  int a = 0, b = 0;
   GtkOrdering order;
-  PortholeColumnSorter *primary;
+  PortholeColumnSorter *primary = NULL;
 
   g_return_val_if_fail (GTK_IS_SORTER (view_sorter), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (columns), NULL);
 
-  probing = TRUE;
-  probed = NULL;
+  set_probe (columns, &primary);
   order = gtk_sorter_compare (view_sorter, &a, &b);
-  primary = probed;
-  probing = FALSE;
-  probed = NULL;
+  set_probe (columns, NULL);
   if (descending)
     *descending = order == GTK_ORDERING_LARGER;
   return primary;

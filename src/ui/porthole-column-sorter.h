@@ -16,8 +16,9 @@ const char *porthole_column_sorter_get_name (PortholeColumnSorter *self);
 GtkSorter  *porthole_column_sorter_get_sorter (PortholeColumnSorter *self);
 
 /* The wrapper @view_sorter (a column view's sorter) consults first, or NULL when it does
- * not sort; @descending tells the direction. */
+ * not sort; @descending tells the direction. @columns: the column view's columns. */
 PortholeColumnSorter *porthole_column_sorter_get_primary (GtkSorter *view_sorter,
+                                                          GListModel *columns,
                                                           gboolean  *descending);
 
 G_END_DECLS

@@ -22,6 +22,13 @@ porthole_connections_page_set_monitor (PortholeConnectionsPage *self, PortholeSo
   porthole_socket_view_set_monitor (self->view, monitor);
 }
 
+void
+porthole_connections_page_set_settings (PortholeConnectionsPage *self, PortholeSettings *settings)
+{
+  g_return_if_fail (PORTHOLE_IS_CONNECTIONS_PAGE (self));
+  porthole_socket_view_set_settings (self->view, settings);
+}
+
 PortholeSocketView *
 porthole_connections_page_get_view (PortholeConnectionsPage *self)
 {

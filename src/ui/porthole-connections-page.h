@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PortholeConnectionsPage, porthole_connections_page, PORTHOLE, CONNECTIONS_PAGE, AdwBin)
 
 void porthole_connections_page_set_monitor (PortholeConnectionsPage *self, PortholeSocketMonitor *monitor);
+void porthole_connections_page_set_settings (PortholeConnectionsPage *self, PortholeSettings *settings);
 PortholeSocketView *porthole_connections_page_get_view (PortholeConnectionsPage *self);
 
 G_END_DECLS

@@ -3,22 +3,19 @@
 
 #include <adwaita.h>
 
+#include "porthole-process-details.h"
 #include "porthole-socket-monitor.h"
 
 G_BEGIN_DECLS
 
-/* Whether "End Process…" is offered for @socket: its process is known, still the same one,
- * and owned by the current user (a user may not signal other users' processes, and Porthole
- * never asks for more rights). @proc_root is "/proc" (NULL) outside tests. */
-gboolean porthole_end_process_allowed (PortholeSocket *socket, const char *proc_root);
-
-/* Asks "End <name>?" in an AdwMessageDialog over @widget's window. On confirmation it sends
- * SIGTERM, polls, and after PORTHOLE_END_PROCESS_GRACE_MS offers SIGKILL if the process is
- * still alive. The outcome is shown as a toast in @widget's PortholeWindow, and @monitor is
- * refreshed so the row goes. Returns the dialog (owned by GTK). */
+/* Asks "End <name>?" in an AdwMessageDialog over @widget's window. On confirmation the
+ * monitor sends SIGTERM and waits; after PORTHOLE_END_PROCESS_GRACE_MS it offers SIGKILL if
+ * the process is still running. The outcome is a toast (win.toast). @process must allow it
+ * (can_end: the user's own, still the same program). Returns the dialog (owned by GTK). */
 #define PORTHOLE_END_PROCESS_GRACE_MS 3000
-AdwMessageDialog *porthole_end_process_confirm (GtkWidget             *widget,
-                                                PortholeSocket        *socket,
-                                                PortholeSocketMonitor *monitor);
+AdwMessageDialog *porthole_end_process_confirm (GtkWidget                    *widget,
+                                                PortholeSocketMonitor        *monitor,
+                                                const char                   *name,
+                                                const PortholeProcessDetails *process);
 
 G_END_DECLS

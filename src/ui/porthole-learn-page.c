@@ -5,7 +5,6 @@
 #include "porthole-learn-page.h"
 #include "porthole-learn-page-private.h"
 #include "porthole-learn-examples.h"
-#include "porthole-window.h"
 
 #include <glib/gi18n.h>
 
@@ -136,10 +135,7 @@ on_port_activated (PortholeLearnPage *self, guint port)
 static void
 on_open_test (PortholeLearnPage *self)
 {
-  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    porthole_window_show_page (window, "test");
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "test");
 }
 
 PortholePortLine *

@@ -22,6 +22,13 @@ porthole_listening_page_set_monitor (PortholeListeningPage *self, PortholeSocket
   porthole_socket_view_set_monitor (self->view, monitor);
 }
 
+void
+porthole_listening_page_set_settings (PortholeListeningPage *self, PortholeSettings *settings)
+{
+  g_return_if_fail (PORTHOLE_IS_LISTENING_PAGE (self));
+  porthole_socket_view_set_settings (self->view, settings);
+}
+
 PortholeSocketView *
 porthole_listening_page_get_view (PortholeListeningPage *self)
 {

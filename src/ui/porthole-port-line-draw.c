@@ -368,8 +368,7 @@ porthole_port_line_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PortholePortLine *self = PORTHOLE_PORT_LINE (widget);
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  PortholeSysctl live;
-  const PortholeSysctl *sysctl = porthole_port_line_get_sysctl (self, &live);
+  const PortholeSysctl *sysctl = porthole_port_line_get_sysctl (self);
   g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   Painter p = { snapshot, layout, gtk_widget_get_width (widget), line_height (widget), taken };

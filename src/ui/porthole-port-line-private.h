@@ -18,7 +18,8 @@ struct _PortholePortLine {
 };
 
 /* porthole-port-line.c */
-const PortholeSysctl *porthole_port_line_get_sysctl (PortholePortLine *self, PortholeSysctl *storage);
+/* The monitor's, or Linux's defaults until there is a monitor */
+const PortholeSysctl *porthole_port_line_get_sysctl (PortholePortLine *self);
 char *porthole_port_line_describe_port (PortholePortLine *self, guint port, gboolean with_state);
 int   porthole_port_tick_compare_port (const void *a, const void *b);
 /* Moves the selection to the next (@step 1) or previous (-1) open port, as Right and Left do;

@@ -103,13 +103,9 @@ porthole_port_tick_compare_port (const void *a, const void *b)
 }
 
 const PortholeSysctl *
-porthole_port_line_get_sysctl (PortholePortLine *self, PortholeSysctl *storage)
+porthole_port_line_get_sysctl (PortholePortLine *self)
 {
-  if (self->monitor)
-    return porthole_socket_monitor_get_sysctl (self->monitor);
-  /* No monitor yet: read the values ourselves, so even then every number is this system's */
-  porthole_sysctl_read (NULL, storage);
-  return storage;
+  return self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor) : &porthole_sysctl_linux_defaults;
 }
 
 /* ---- accessibility ---------------------------------------------------------------------- */
@@ -117,8 +113,7 @@ porthole_port_line_get_sysctl (PortholePortLine *self, PortholeSysctl *storage)
 static void
 update_summary (PortholePortLine *self)
 {
-  PortholeSysctl live;
-  const PortholeSysctl *sysctl = porthole_port_line_get_sysctl (self, &live);
+  const PortholeSysctl *sysctl = porthole_port_line_get_sysctl (self);
   guint n, listeners = 0;
   const PortholePortTick *ticks = porthole_port_line_get_ticks (self, &n);
   g_autofree char *privileged = NULL;
@@ -212,8 +207,7 @@ porthole_port_line_set_monitor (PortholePortLine *self, PortholeSocketMonitor *m
 char *
 porthole_port_line_describe_port (PortholePortLine *self, guint port, gboolean with_state)
 {
-  PortholeSysctl live;
-  g_autoptr(PortholePortInfo) info = porthole_port_info_new (port, porthole_port_line_get_sysctl (self, &live),
+  g_autoptr(PortholePortInfo) info = porthole_port_info_new (port, porthole_port_line_get_sysctl (self),
                                                              porthole_services_get_default ());
   const PortholePortTick *tick = porthole_port_line_find_tick (self, port);
   GString *s = g_string_new (NULL);

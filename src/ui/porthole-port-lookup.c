@@ -4,7 +4,6 @@
 
 #include "porthole-port-lookup.h"
 #include "porthole-port-info.h"
-#include "porthole-window.h"
 
 #include <glib/gi18n.h>
 
@@ -73,17 +72,12 @@ fill_listening (PortholePortLookup *self, guint port)
 static void
 fill_answer (PortholePortLookup *self, guint port)
 {
-  PortholeSysctl live;
-  const PortholeSysctl *sysctl = self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor) : NULL;
+  const PortholeSysctl *sysctl = self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
+                                               : &porthole_sysctl_linux_defaults;
   g_autoptr(PortholePortInfo) info = NULL;
   g_autofree char *range = NULL;
   g_autofree char *explain = NULL;
 
-  if (sysctl == NULL)
-    {
-      porthole_sysctl_read (NULL, &live);
-      sysctl = &live;
-    }
   info = porthole_port_info_new (port, sysctl, porthole_services_get_default ());
 
   /* Translators: "Port 5432: registered (1024–49151)" */
@@ -135,10 +129,9 @@ on_entry_changed (PortholePortLookup *self)
 static void
 on_show_clicked (PortholePortLookup *self)
 {
-  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL && self->port >= 0)
-    porthole_window_show_listener (window, (guint) self->port, self->protocol);
+  if (self->port >= 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-listener", "(us)", (guint32) self->port,
+                                self->protocol ? self->protocol : "");
 }
 
 static void

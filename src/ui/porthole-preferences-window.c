@@ -46,9 +46,10 @@ double_to_uint (const GValue *value, const GVariantType *type, gpointer user_dat
 }
 
 PortholePreferencesWindow *
-porthole_preferences_window_new (GSettings *settings)
+porthole_preferences_window_new (PortholeSettings *shared)
 {
   PortholePreferencesWindow *self = g_object_new (PORTHOLE_TYPE_PREFERENCES_WINDOW, NULL);
+  GSettings *settings = porthole_settings_get_gsettings (shared);
 
   self->settings = g_object_ref (settings);
   g_settings_bind_with_mapping (settings, "refresh-interval", self->interval_adjustment, "value",

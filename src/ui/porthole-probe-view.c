@@ -37,7 +37,6 @@ struct _PortholeProbeView {
   GCancellable          *cancellable;
   GSettings             *settings;
   PortholeSocketMonitor *monitor;
-  PortholeSysctl         sysctl;      /* used when there is no monitor */
   gboolean               submitted;   /* the user pressed Connect: problems are shown in red */
 };
 
@@ -144,11 +143,7 @@ remember (PortholeProbeView *self, const char *text)
 static const PortholeSysctl *
 get_sysctl (PortholeProbeView *self)
 {
-  const PortholeSysctl *sysctl = NULL;
-
-  if (self->monitor != NULL)
-    sysctl = porthole_socket_monitor_get_sysctl (self->monitor);
-  return sysctl != NULL ? sysctl : &self->sysctl;
+  return self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor) : &porthole_sysctl_linux_defaults;
 }
 
 static void
@@ -456,7 +451,6 @@ porthole_probe_view_init (PortholeProbeView *self)
 
   self->cancellable = g_cancellable_new ();
   self->probe = porthole_probe_new (NULL);
-  porthole_sysctl_read (NULL, &self->sysctl);
   g_signal_connect_object (self->probe, "step", G_CALLBACK (on_step), self, 0);
   g_signal_connect_object (self->probe, "notify::running", G_CALLBACK (on_running_changed), self,
                            G_CONNECT_SWAPPED);

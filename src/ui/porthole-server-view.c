@@ -6,7 +6,6 @@
 
 #include "porthole-port-info.h"
 #include "porthole-target.h"
-#include "porthole-window.h"
 
 #include "porthole-weak.h"
 
@@ -199,16 +198,12 @@ on_clients_connected (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(PortholeServerView) self = porthole_weak_steal (data);
   g_autoptr(GError) error = NULL;
-  PortholeWindow *window;
-
   porthole_test_server_connect_clients_finish (PORTHOLE_TEST_SERVER (source), result, &error);
   if (self == NULL || error == NULL ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_cancellable_is_cancelled (self->cancellable))
     return;
-  window = porthole_window_for_widget (GTK_WIDGET (self));
-  if (window != NULL)
-    porthole_window_toast (window, error->message);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
 }
 
 void
@@ -238,10 +233,7 @@ on_activate (PortholeServerView *self)
 static gboolean
 on_activate_link (PortholeServerView *self, const char *uri)
 {
-  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    porthole_window_show_page (window, uri);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", uri);
   return TRUE;
 }
 

@@ -4,15 +4,17 @@
 
 #include "porthole-socket-cell.h"
 
-#include "porthole-name-cache.h"
+#include "porthole-socket-text.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
 struct _PortholeSocketCell {
-  GtkWidget         parent_instance;
-  PortholeCellKind  kind;
-  PortholeSocket   *socket;
+  GtkWidget              parent_instance;
+  PortholeCellKind       kind;
+  PortholeSocket        *socket;
+  PortholeSocketMonitor *monitor;        /* listeners and sysctl, to mark the ephemeral side */
+  gboolean               highlight_new;
   GtkLabel         *label;
   GtkLabel         *extra;
   gulong            closed_handler;
@@ -22,7 +24,7 @@ struct _PortholeSocketCell {
 
 G_DEFINE_FINAL_TYPE (PortholeSocketCell, porthole_socket_cell, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_KIND, PROP_SOCKET, N_PROPS };
+enum { PROP_0, PROP_KIND, PROP_SOCKET, PROP_MONITOR, PROP_HIGHLIGHT_NEW, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -31,239 +33,7 @@ static const char *kind_nicks[] = {
   "local", "remote",
 };
 
-static const char    *no_classes[] = { NULL };
-static gboolean       highlight_new = TRUE;
-static PortholeSysctl cell_sysctl = { PORTHOLE_LINUX_EPHEMERAL_START, PORTHOLE_LINUX_EPHEMERAL_END, 1024, FALSE };
-
-void
-porthole_socket_cell_set_highlight_new (gboolean highlight)
-{
-  highlight_new = highlight;
-}
-
-void
-porthole_socket_cell_set_sysctl (const PortholeSysctl *sysctl)
-{
-  if (sysctl)
-    cell_sysctl = *sysctl;
-}
-
-const PortholeSysctl *
-porthole_socket_cell_get_sysctl (void)
-{
-  return &cell_sysctl;
-}
-
-/* ---- texts ------------------------------------------------------------------------------ */
-
-char *
-porthole_socket_address_text (PortholeSocket *s)
-{
-  const char *endpoint = porthole_socket_get_local_endpoint (s);
-  const char *colon = strrchr (endpoint, ':');
-
-  /* The endpoint already spells 0.0.0.0, [::] and the dual-stack * apart; drop the port */
-  return colon ? g_strndup (endpoint, colon - endpoint) : g_strdup (endpoint);
-}
-
-const char *
-porthole_socket_address_tooltip (PortholeSocket *s)
-{
-  const char *endpoint = porthole_socket_get_local_endpoint (s);
-
-  if (g_str_has_prefix (endpoint, "*:"))
-    return _("Every IPv4 and IPv6 address of this computer: any network it is on can reach this port");
-  if (porthole_socket_is_wildcard (s))
-    return strcmp (porthole_socket_get_family (s), "ipv6") == 0
-             ? _("Every IPv6 address of this computer ([::]): any network it is on can reach this port over IPv6")
-             : _("Every IPv4 address of this computer (0.0.0.0): any network it is on can reach this port over IPv4");
-  if (porthole_socket_is_loopback (s))
-    return _("A loopback address: only programs on this computer can connect");
-  return _("One address of this computer: reachable through the network that address belongs to");
-}
-
-const char *
-porthole_socket_exposure_text (PortholeSocket *s)
-{
-  return porthole_socket_is_loopback (s) ? _("This computer only") : _("Network");
-}
-
-const char *
-porthole_socket_range_text (PortholeSocket *s)
-{
-  switch (porthole_socket_get_range (s))
-    {
-    case PORTHOLE_RANGE_WELL_KNOWN: return _("Well-known");
-    case PORTHOLE_RANGE_REGISTERED: return _("Registered");
-    case PORTHOLE_RANGE_DYNAMIC:
-    default: return _("Dynamic");
-    }
-}
-
-const char *
-porthole_socket_owner_reason (PortholeSocket *s)
-{
-  switch (porthole_socket_get_owner_status (s))
-    {
-    case PORTHOLE_OWNER_KNOWN: return NULL;
-    case PORTHOLE_OWNER_NO_PROCESS: return _("Kernel");
-    case PORTHOLE_OWNER_OTHER_USER: return _("Hidden: another user");
-    case PORTHOLE_OWNER_SANDBOXED: return _("Hidden by the sandbox");
-    case PORTHOLE_OWNER_GONE:
-      /* Translators: no process in view holds the socket: it exited, or lives in another
-       * container (pid namespace) */
-    default: return _("Not visible");
-    }
-}
-
-static const char *
-owner_tooltip (PortholeSocket *s)
-{
-  switch (porthole_socket_get_owner_status (s))
-    {
-    case PORTHOLE_OWNER_NO_PROCESS:
-      return _("No program holds this socket: the kernel keeps it until the connection is fully closed");
-    case PORTHOLE_OWNER_OTHER_USER:
-      return _("This socket belongs to another user’s program; only that user or an administrator can see which one");
-    case PORTHOLE_OWNER_SANDBOXED:
-      return _("Porthole runs in a sandbox, which hides other programs; the owning user is still shown");
-    case PORTHOLE_OWNER_GONE:
-      return _("The program exited, or runs in another container");
-    case PORTHOLE_OWNER_KNOWN:
-    default:
-      return NULL;
-    }
-}
-
-char *
-porthole_socket_owner_text (PortholeSocket *s)
-{
-  if (porthole_socket_get_owner_status (s) == PORTHOLE_OWNER_KNOWN)
-    return g_strdup_printf ("%s (%d)", porthole_socket_get_process (s), porthole_socket_get_pid (s));
-  return g_strdup (porthole_socket_owner_reason (s));
-}
-
-/* ---- which ports have a listener ------------------------------------------------------- */
-
-/* "protocol/port" -> number of live listeners, kept from the monitor's signals so a cell can
- * tell the server side of a connection (its port has a listener) from the client side. */
-static GHashTable            *listeners;
-static PortholeSocketMonitor *tracked;
-
-static gpointer
-listener_key (PortholeSocket *s, gboolean remote)
-{
-  guint port = remote ? porthole_socket_get_remote_port (s) : porthole_socket_get_local_port (s);
-
-  return GUINT_TO_POINTER ((strcmp (porthole_socket_get_protocol (s), "udp") == 0 ? 0x10000u : 0u) | port);
-}
-
-static void
-count_listener (PortholeSocket *s, int delta)
-{
-  gpointer key = listener_key (s, FALSE);
-  int n = GPOINTER_TO_INT (g_hash_table_lookup (listeners, key)) + delta;
-
-  if (n > 0)
-    g_hash_table_insert (listeners, key, GINT_TO_POINTER (n));
-  else
-    g_hash_table_remove (listeners, key);
-}
-
-static void
-on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *s, gpointer data)
-{
-  if (porthole_socket_is_listening (s))
-    count_listener (s, +1);
-}
-
-static void
-on_socket_closed (PortholeSocketMonitor *monitor, PortholeSocket *s, gpointer data)
-{
-  if (porthole_socket_is_listening (s))
-    count_listener (s, -1);
-}
-
-static void
-recount_listeners (PortholeSocketMonitor *monitor)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
-
-  g_hash_table_remove_all (listeners);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PortholeSocket) s = g_list_model_get_item (G_LIST_MODEL (monitor), i);
-
-      if (porthole_socket_is_listening (s) && !porthole_socket_get_closed (s))
-        count_listener (s, +1);
-    }
-}
-
-static void
-on_loaded (PortholeSocketMonitor *monitor, GParamSpec *pspec, gpointer data)
-{
-  /* The first snapshot comes without socket-opened signals */
-  recount_listeners (monitor);
-}
-
-void
-porthole_socket_cell_track_monitor (PortholeSocketMonitor *monitor)
-{
-  if (listeners == NULL)
-    listeners = g_hash_table_new (NULL, NULL);
-  if (tracked == monitor)
-    return;
-  if (tracked)
-    {
-      g_signal_handlers_disconnect_by_func (tracked, on_socket_opened, NULL);
-      g_signal_handlers_disconnect_by_func (tracked, on_socket_closed, NULL);
-      g_signal_handlers_disconnect_by_func (tracked, on_loaded, NULL);
-      g_object_remove_weak_pointer (G_OBJECT (tracked), (gpointer *) &tracked);
-    }
-  tracked = monitor;
-  g_hash_table_remove_all (listeners);
-  if (monitor == NULL)
-    return;
-  g_object_add_weak_pointer (G_OBJECT (monitor), (gpointer *) &tracked);
-  g_signal_connect (monitor, "socket-opened", G_CALLBACK (on_socket_opened), NULL);
-  g_signal_connect (monitor, "socket-closed", G_CALLBACK (on_socket_closed), NULL);
-  g_signal_connect (monitor, "notify::loaded", G_CALLBACK (on_loaded), NULL);
-  recount_listeners (monitor);
-}
-
-static gboolean
-has_listener (PortholeSocket *s, gboolean remote)
-{
-  return listeners && g_hash_table_contains (listeners, listener_key (s, remote));
-}
-
-gboolean
-porthole_socket_local_is_ephemeral (PortholeSocket *s, const PortholeSysctl *sysctl)
-{
-  /* A port something listens on is the server side, whatever range it is in */
-  return !porthole_socket_is_listening (s) && !has_listener (s, FALSE) &&
-         porthole_port_is_ephemeral (sysctl, porthole_socket_get_local_port (s));
-}
-
-gboolean
-porthole_socket_remote_is_ephemeral (PortholeSocket *s, const PortholeSysctl *sysctl)
-{
-  const PortholeSockInfo *info = porthole_socket_get_info (s);
-  guint port = porthole_socket_get_remote_port (s);
-
-  if (porthole_socket_is_listening (s) || port == 0)
-    return FALSE;
-  /* Our side is a server's port: the peer is the client */
-  if (has_listener (s, FALSE))
-    return TRUE;
-  /* Our side is the client: the peer is the server */
-  if (porthole_socket_local_is_ephemeral (s, sysctl))
-    return FALSE;
-  if (porthole_address_is_loopback (info->family, info->remote_addr) && has_listener (s, TRUE))
-    return FALSE;
-  /* Neither side says: the peer's range is unknown, so ours or the IANA dynamic range */
-  return porthole_port_is_ephemeral (sysctl, port) || porthole_port_range (port) == PORTHOLE_RANGE_DYNAMIC;
-}
+static const char *const no_classes[] = { NULL };
 
 /* ---- the widget ------------------------------------------------------------------------- */
 
@@ -272,7 +42,7 @@ set_extra (PortholeSocketCell *self, const char *text, const char *css_class)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->extra), text != NULL);
   gtk_label_set_text (self->extra, text ? text : "");
-  gtk_widget_set_css_classes (GTK_WIDGET (self->extra), no_classes);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->extra), (const char **) no_classes);
   if (css_class)
     gtk_widget_add_css_class (GTK_WIDGET (self->extra), css_class);
 }
@@ -281,7 +51,7 @@ static void
 set_main (PortholeSocketCell *self, const char *text, gboolean dim)
 {
   gtk_label_set_text (self->label, text ? text : "");
-  gtk_widget_set_css_classes (GTK_WIDGET (self->label), no_classes);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->label), (const char **) no_classes);
   if (dim)
     gtk_widget_add_css_class (GTK_WIDGET (self->label), "dim-label");
 }
@@ -292,13 +62,14 @@ show_endpoint (PortholeSocketCell *self, gboolean remote)
   PortholeSocket *s = self->socket;
   const char *endpoint = remote ? porthole_socket_get_remote_endpoint (s)
                                 : porthole_socket_get_local_endpoint (s);
-  gboolean ephemeral = remote ? porthole_socket_remote_is_ephemeral (s, &cell_sysctl)
-                              : porthole_socket_local_is_ephemeral (s, &cell_sysctl);
+  gboolean ephemeral = self->monitor != NULL &&
+                       (remote ? porthole_socket_monitor_remote_is_ephemeral (self->monitor, s)
+                               : porthole_socket_monitor_local_is_ephemeral (self->monitor, s));
   g_autofree char *named = NULL;
 
-  if (remote)
+  if (remote && self->monitor)
     {
-      PortholeNameCache *cache = porthole_name_cache_get_default ();
+      PortholeNameCache *cache = porthole_socket_monitor_get_name_cache (self->monitor);
       const char *name = porthole_name_cache_get_enabled (cache)
                            ? porthole_name_cache_lookup (cache, porthole_socket_get_remote_address (s))
                            : NULL;
@@ -396,7 +167,7 @@ cell_tooltip (PortholeSocketCell *self)
     case PORTHOLE_CELL_PROCESS:
       if (porthole_socket_get_owner_status (s) == PORTHOLE_OWNER_KNOWN)
         return g_strdup_printf (_("%s, process ID %d"), porthole_socket_get_process (s), porthole_socket_get_pid (s));
-      return g_strdup (owner_tooltip (s));
+      return g_strdup (porthole_socket_owner_tooltip (s));
     case PORTHOLE_CELL_LOCAL:
     case PORTHOLE_CELL_REMOTE:
       text = g_string_new (remote ? porthole_socket_get_remote_endpoint (s) : porthole_socket_get_local_endpoint (s));
@@ -437,7 +208,7 @@ update_tint (PortholeSocketCell *self)
   gboolean fresh = FALSE;
 
   g_clear_handle_id (&self->new_timeout, g_source_remove);
-  if (self->socket && !closed && highlight_new && porthole_socket_get_first_seen (self->socket) > 0)
+  if (self->socket && !closed && self->highlight_new && porthole_socket_get_first_seen (self->socket) > 0)
     {
       gint64 age = g_get_monotonic_time () - porthole_socket_get_first_seen (self->socket);
       gint64 left = (gint64) PORTHOLE_SOCKET_CELL_NEW_MS * 1000 - age;
@@ -479,18 +250,19 @@ porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socke
     return;
   if (self->socket)
     g_clear_signal_handler (&self->closed_handler, self->socket);
-  g_clear_signal_handler (&self->resolved_handler, porthole_name_cache_get_default ());
+  if (self->resolved_handler && self->monitor)
+    g_clear_signal_handler (&self->resolved_handler, porthole_socket_monitor_get_name_cache (self->monitor));
   g_set_object (&self->socket, socket);
   if (socket)
     {
       self->closed_handler = g_signal_connect_object (socket, "notify::closed",
                                                       G_CALLBACK (on_closed_changed), self, 0);
-      if (self->kind == PORTHOLE_CELL_REMOTE)
+      if (self->kind == PORTHOLE_CELL_REMOTE && self->monitor)
         {
           g_autofree char *signal = g_strdup_printf ("resolved::%s", porthole_socket_get_remote_address (socket));
 
-          self->resolved_handler = g_signal_connect_object (porthole_name_cache_get_default (), signal,
-                                                            G_CALLBACK (on_resolved), self, 0);
+          self->resolved_handler = g_signal_connect_object (porthole_socket_monitor_get_name_cache (self->monitor),
+                                                            signal, G_CALLBACK (on_resolved), self, 0);
         }
     }
   update_content (self);
@@ -523,18 +295,23 @@ static void set_kind (PortholeSocketCell *self, const char *nick);
 
 /* ---- list item factory callbacks -------------------------------------------------------- */
 
+/* @view: the PortholeSocketView the factory serves (the .ui passes it as the signal's
+ * object); the cell follows its monitor and highlight setting */
 static void
-setup_cell (GtkListItem *item, PortholeCellKind kind)
+setup_cell (GtkListItem *item, PortholeCellKind kind, gpointer view)
 {
   GtkWidget *cell = g_object_new (PORTHOLE_TYPE_SOCKET_CELL, "kind", kind_nicks[kind], NULL);
 
+  g_return_if_fail (G_IS_OBJECT (view));
+  g_object_bind_property (view, "monitor", cell, "monitor", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (view, "highlight-new", cell, "highlight-new", G_BINDING_SYNC_CREATE);
   gtk_list_item_set_child (item, cell);
 }
 
-#define SETUP_CALLBACK(name, kind)                                                           \
-  static void setup_##name##_cell (GtkSignalListItemFactory *f, GtkListItem *item, gpointer d) \
-  {                                                                                          \
-    setup_cell (item, kind);                                                                 \
+#define SETUP_CALLBACK(name, kind)                                                              \
+  static void setup_##name##_cell (GtkSignalListItemFactory *f, GtkListItem *item, gpointer view) \
+  {                                                                                             \
+    setup_cell (item, kind, view);                                                              \
   }
 SETUP_CALLBACK (protocol, PORTHOLE_CELL_PROTOCOL)
 SETUP_CALLBACK (address, PORTHOLE_CELL_ADDRESS)
@@ -609,8 +386,34 @@ porthole_socket_cell_get_property (GObject *object, guint prop_id, GValue *value
     {
     case PROP_KIND: g_value_set_string (value, kind_nicks[self->kind]); break;
     case PROP_SOCKET: g_value_set_object (value, self->socket); break;
+    case PROP_MONITOR: g_value_set_object (value, self->monitor); break;
+    case PROP_HIGHLIGHT_NEW: g_value_set_boolean (value, self->highlight_new); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+set_monitor (PortholeSocketCell *self, PortholeSocketMonitor *monitor)
+{
+  g_autoptr(PortholeSocket) socket = self->socket ? g_object_ref (self->socket) : NULL;
+
+  if (self->monitor == monitor)
+    return;
+  /* Unbind and bind again: the name-cache handler belongs to the monitor */
+  porthole_socket_cell_set_socket (self, NULL);
+  g_set_object (&self->monitor, monitor);
+  porthole_socket_cell_set_socket (self, socket);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+}
+
+static void
+set_highlight_new (PortholeSocketCell *self, gboolean highlight)
+{
+  if (self->highlight_new == highlight)
+    return;
+  self->highlight_new = highlight;
+  update_tint (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGHLIGHT_NEW]);
 }
 
 static void
@@ -622,6 +425,8 @@ porthole_socket_cell_set_property (GObject *object, guint prop_id, const GValue 
     {
     case PROP_KIND: set_kind (self, g_value_get_string (value)); break;
     case PROP_SOCKET: porthole_socket_cell_set_socket (self, g_value_get_object (value)); break;
+    case PROP_MONITOR: set_monitor (self, g_value_get_object (value)); break;
+    case PROP_HIGHLIGHT_NEW: set_highlight_new (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -633,6 +438,7 @@ porthole_socket_cell_dispose (GObject *object)
   GtkWidget *child;
 
   porthole_socket_cell_set_socket (self, NULL);
+  g_clear_object (&self->monitor);
   g_clear_handle_id (&self->new_timeout, g_source_remove);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
@@ -654,6 +460,12 @@ porthole_socket_cell_class_init (PortholeSocketCellClass *klass)
   properties[PROP_SOCKET] = g_param_spec_object ("socket", NULL, NULL, PORTHOLE_TYPE_SOCKET,
                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                                  G_PARAM_STATIC_STRINGS);
+  properties[PROP_MONITOR] = g_param_spec_object ("monitor", NULL, NULL, PORTHOLE_TYPE_SOCKET_MONITOR,
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                  G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGHLIGHT_NEW] = g_param_spec_boolean ("highlight-new", NULL, NULL, TRUE,
+                                                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                         G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -664,6 +476,8 @@ static void
 porthole_socket_cell_init (PortholeSocketCell *self)
 {
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
+  self->highlight_new = TRUE;
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
   self->label = GTK_LABEL (gtk_label_new (NULL));

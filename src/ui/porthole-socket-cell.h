@@ -27,8 +27,9 @@ G_DECLARE_FINAL_TYPE (PortholeSocketCell, porthole_socket_cell, PORTHOLE, SOCKET
 
 /* One cell of a socket table, used from the GtkBuilderListItemFactory in the pages' .ui files:
  * it fills the whole cell so the row can be tinted: css class "socket-new" while a socket is
- * younger than PORTHOLE_SOCKET_CELL_NEW_MS (when highlighting is on) and "socket-closed" once
- * it has closed. */
+ * younger than PORTHOLE_SOCKET_CELL_NEW_MS (when "highlight-new" is on) and "socket-closed"
+ * once it has closed. "monitor" marks the ephemeral side of a connection and names remote
+ * hosts; both properties are bound to the PortholeSocketView's in the factory's setup. */
 #define PORTHOLE_SOCKET_CELL_NEW_MS 4000
 
 void            porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socket);
@@ -37,28 +38,9 @@ PortholeCellKind porthole_socket_cell_get_kind (PortholeSocketCell *self);
 /* The text the cell shows (main part, then the secondary part after a space, if any) */
 char           *porthole_socket_cell_get_text (PortholeSocketCell *self);
 
-/* Shared by every cell: whether new sockets are tinted, and the system's port ranges used
- * to mark ephemeral ports. Set by the socket views from GSettings and the monitor. */
-void porthole_socket_cell_set_highlight_new (gboolean highlight);
-void porthole_socket_cell_set_sysctl (const PortholeSysctl *sysctl);
-const PortholeSysctl *porthole_socket_cell_get_sysctl (void);
-/* Follows @monitor's listeners, so the server side of a connection is never marked ephemeral */
-void porthole_socket_cell_track_monitor (PortholeSocketMonitor *monitor);
-
 /* Binds the template callbacks the pages' GtkSignalListItemFactory objects name:
- * "setup_<kind>_cell" (one per kind: setup_protocol_cell, setup_port_cell, ...),
- * "bind_socket_cell" and "unbind_socket_cell". */
+ * "setup_<kind>_cell" (one per kind: setup_protocol_cell, setup_port_cell, ...; their .ui
+ * signal names the view as object, swapped="no"), "bind_socket_cell" and "unbind_socket_cell". */
 void porthole_socket_cell_bind_template_callbacks (GtkWidgetClass *widget_class);
-
-/* Texts shared with the details pane and the export */
-char       *porthole_socket_address_text (PortholeSocket *socket);
-const char *porthole_socket_address_tooltip (PortholeSocket *socket);
-const char *porthole_socket_exposure_text (PortholeSocket *socket);
-const char *porthole_socket_range_text (PortholeSocket *socket);
-/* The process as people read it: "name (pid)" or the honest reason it is unknown */
-char       *porthole_socket_owner_text (PortholeSocket *socket);
-const char *porthole_socket_owner_reason (PortholeSocket *socket);
-gboolean    porthole_socket_local_is_ephemeral (PortholeSocket *socket, const PortholeSysctl *sysctl);
-gboolean    porthole_socket_remote_is_ephemeral (PortholeSocket *socket, const PortholeSysctl *sysctl);
 
 G_END_DECLS

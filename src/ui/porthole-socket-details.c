@@ -7,9 +7,8 @@
 #include "porthole-end-process.h"
 #include "porthole-escape.h"
 #include "porthole-port-info.h"
-#include "porthole-procmap.h"
 #include "porthole-socket-cell.h"
-#include "porthole-window.h"
+#include "porthole-socket-text.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -38,7 +37,7 @@ struct _PortholeSocketDetails {
   gulong                 closed_handler;
   guint                  clients_idle;
   guint                  n_clients;
-  gboolean               can_end;
+  PortholeProcessDetails *process;   /* of the socket shown, once read */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocketDetails, porthole_socket_details, ADW_TYPE_BIN)
@@ -58,7 +57,7 @@ explain_port (PortholeSocketDetails *self, PortholeSocket *s, const PortholeSysc
   PortholePortRole role = PORTHOLE_PORT_ROLE_UNKNOWN;
 
   if (porthole_socket_is_listening (s) ||
-      (self->monitor && porthole_socket_monitor_find_listener (self->monitor, port, porthole_socket_get_protocol (s))))
+      (self->monitor && porthole_socket_monitor_has_listener (self->monitor, porthole_socket_get_protocol (s), port)))
     role = PORTHOLE_PORT_ROLE_LISTENER;
   else if (porthole_socket_get_remote_port (s) != 0)
     role = PORTHOLE_PORT_ROLE_CLIENT;
@@ -97,66 +96,8 @@ clear_grid (PortholeSocketDetails *self)
     gtk_grid_remove (self->process_grid, child);
 }
 
-typedef struct {
-  int       pid;
-  char     *cmdline;     /* escaped */
-  char     *unit;        /* escaped */
-  gboolean  can_end;
-  gboolean  gone;        /* the pid now names another program, or nothing */
-} ProcInfo;
-
 static void
-proc_info_free (gpointer data)
-{
-  ProcInfo *info = data;
-
-  g_free (info->cmdline);
-  g_free (info->unit);
-  g_free (info);
-}
-
-/* Whether @pid still runs the program the row names: it holds the socket (even if it renamed
- * itself since), or, for a socket it has closed, it still has the name the row shows */
-static gboolean
-same_program (PortholeSocket *socket, int pid)
-{
-  g_autofree char *comm = NULL;
-  g_autofree char *shown = NULL;
-
-  if (porthole_procmap_pid_holds ("/proc", pid, porthole_socket_get_inode (socket)))
-    return TRUE;
-  comm = porthole_proc_read_comm ("/proc", pid);
-  shown = comm ? porthole_escape_text (comm, -1, FALSE) : NULL;
-  return shown != NULL && g_strcmp0 (shown, porthole_socket_get_process (socket)) == 0;
-}
-
-static void
-proc_info_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  PortholeSocket *socket = task_data;
-  ProcInfo *info = g_new0 (ProcInfo, 1);
-  g_autofree char *cmdline = NULL;
-  g_autofree char *unit = NULL;
-
-  info->pid = porthole_socket_get_pid (socket);
-  cmdline = porthole_proc_read_cmdline ("/proc", info->pid);
-  unit = porthole_proc_read_systemd_unit ("/proc", info->pid);
-  /* The row may be seconds old: a pid reused since then must not lend its command line.
-   * The name is checked after the reads, so a process replaced in between is caught too. */
-  if (!same_program (socket, info->pid))
-    {
-      info->gone = TRUE;
-      g_task_return_pointer (task, info, proc_info_free);
-      return;
-    }
-  info->cmdline = cmdline ? porthole_escape_text (cmdline, -1, FALSE) : NULL;
-  info->unit = unit ? porthole_escape_text (unit, -1, FALSE) : NULL;
-  info->can_end = porthole_end_process_allowed (socket, NULL);
-  g_task_return_pointer (task, info, proc_info_free);
-}
-
-static void
-show_process (PortholeSocketDetails *self, const ProcInfo *info)
+show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
 {
   PortholeSocket *s = self->socket;
   g_autofree char *pid = NULL;
@@ -206,18 +147,19 @@ show_process (PortholeSocketDetails *self, const ProcInfo *info)
 }
 
 static void
-proc_info_done (GObject *source, GAsyncResult *result, gpointer user_data)
+on_process_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PortholeSocketDetails *self = user_data;
   g_autoptr(GError) error = NULL;
-  ProcInfo *info = g_task_propagate_pointer (G_TASK (result), &error);
+  PortholeProcessDetails *info;
 
+  info = porthole_socket_monitor_read_process_finish (PORTHOLE_SOCKET_MONITOR (source), result, &error);
   if (info == NULL)
     return;   /* cancelled: another socket was selected, or the pane went away */
-  self->can_end = info->can_end;
+  g_clear_pointer (&self->process, porthole_process_details_free);
+  self->process = info;
   gtk_widget_set_visible (self->end_button, info->can_end && !porthole_socket_get_closed (self->socket));
   show_process (self, info);
-  proc_info_free (info);
 }
 
 /* ---- one port, many clients ------------------------------------------------------------- */
@@ -317,7 +259,8 @@ update_header (PortholeSocketDetails *self)
     subtitle = g_strdup_printf (_("%s · %s"), proto, porthole_socket_get_state (s));
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
-  gtk_widget_set_visible (self->end_button, self->can_end && !porthole_socket_get_closed (s));
+  gtk_widget_set_visible (self->end_button, porthole_socket_details_can_end_process (self) &&
+                                            !porthole_socket_get_closed (s));
 }
 
 static void
@@ -330,7 +273,6 @@ void
 porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket *socket)
 {
   g_autofree char *explain = NULL;
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (PORTHOLE_IS_SOCKET_DETAILS (self));
   if (self->socket == socket)
@@ -341,7 +283,7 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   if (self->socket)
     g_clear_signal_handler (&self->closed_handler, self->socket);
   g_set_object (&self->socket, socket);
-  self->can_end = FALSE;
+  g_clear_pointer (&self->process, porthole_process_details_free);
   gtk_widget_set_visible (self->end_button, FALSE);
   if (socket == NULL)
     {
@@ -352,20 +294,17 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   self->closed_handler = g_signal_connect_object (socket, "notify::closed", G_CALLBACK (on_closed_changed), self, 0);
   update_header (self);
   explain = explain_port (self, socket, self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
-                                                      : porthole_socket_cell_get_sysctl ());
+                                                      : &porthole_sysctl_linux_defaults);
   gtk_label_set_text (self->port_label, explain);
   gtk_widget_set_tooltip_text (self->copy_button,
                                porthole_socket_is_listening (socket) ? _("Copy Local Address") : _("Copy Remote Address"));
   show_process (self, NULL);
   update_clients (self);
 
-  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN)
+  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN && self->monitor != NULL)
     {
       self->cancellable = g_cancellable_new ();
-      task = g_task_new (NULL, self->cancellable, proc_info_done, self);
-      g_task_set_source_tag (task, porthole_socket_details_set_socket);
-      g_task_set_task_data (task, g_object_ref (socket), g_object_unref);
-      g_task_run_in_thread (task, proc_info_worker);
+      porthole_socket_monitor_read_process_async (self->monitor, socket, self->cancellable, on_process_read, self);
     }
 }
 
@@ -389,7 +328,7 @@ porthole_socket_details_set_monitor (PortholeSocketDetails *self, PortholeSocket
 gboolean
 porthole_socket_details_can_end_process (PortholeSocketDetails *self)
 {
-  return self->can_end;
+  return self->process != NULL && self->process->can_end;
 }
 
 guint
@@ -403,10 +342,7 @@ porthole_socket_details_get_n_clients (PortholeSocketDetails *self)
 static void
 toast (PortholeSocketDetails *self, const char *message)
 {
-  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
-
-  if (window)
-    porthole_window_toast (window, message);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
 
 static char *
@@ -444,22 +380,22 @@ on_copy_clicked (PortholeSocketDetails *self)
 static void
 on_test_clicked (PortholeSocketDetails *self)
 {
-  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
   g_autofree char *target = NULL;
 
-  if (self->socket == NULL || window == NULL)
+  if (self->socket == NULL)
     return;
   target = test_target (self->socket);
-  porthole_window_test_target (window, target);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.test-target", "s", target);
 }
 
 AdwMessageDialog *
 porthole_socket_details_end_process (PortholeSocketDetails *self)
 {
   g_return_val_if_fail (PORTHOLE_IS_SOCKET_DETAILS (self), NULL);
-  if (self->socket == NULL || !self->can_end)
+  if (self->socket == NULL || !porthole_socket_details_can_end_process (self))
     return NULL;
-  return porthole_end_process_confirm (GTK_WIDGET (self), self->socket, self->monitor);
+  return porthole_end_process_confirm (GTK_WIDGET (self), self->monitor, porthole_socket_get_process (self->socket),
+                                       self->process);
 }
 
 static void
@@ -487,6 +423,7 @@ porthole_socket_details_dispose (GObject *object)
   if (self->socket)
     g_clear_signal_handler (&self->closed_handler, self->socket);
   g_clear_object (&self->socket);
+  g_clear_pointer (&self->process, porthole_process_details_free);
   porthole_socket_details_set_monitor (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_SOCKET_DETAILS);
   G_OBJECT_CLASS (porthole_socket_details_parent_class)->dispose (object);

@@ -7,10 +7,7 @@
 
 #include "porthole-column-sorter.h"
 #include "porthole-export.h"
-#include "porthole-name-cache.h"
-#include "porthole-procmap.h"
 #include "porthole-socket-cell.h"
-#include "porthole-window.h"
 
 #include <glib/gi18n.h>
 
@@ -48,7 +45,8 @@ struct _PortholeSocketView {
   GtkSortListModel         *sort_model;
   GtkSingleSelection       *selection;
   PortholeSocketMonitor    *monitor;
-  GSettings                *settings;
+  PortholeSettings         *settings;
+  gboolean                  highlight_new;
   GtkFileChooserNative     *chooser;
   PortholeExportFormat      export_format;
   GCancellable             *cancellable;
@@ -58,7 +56,7 @@ struct _PortholeSocketView {
 
 G_DEFINE_FINAL_TYPE (PortholeSocketView, porthole_socket_view, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_MODE, PROP_COLUMN_VIEW, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_COLUMN_VIEW, PROP_MONITOR, PROP_HIGHLIGHT_NEW, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -174,18 +172,11 @@ on_model_items_changed (GListModel *model, guint position, guint removed, guint 
 static void
 on_monitor_notify (PortholeSocketMonitor *monitor, GParamSpec *pspec, PortholeSocketView *self)
 {
-  porthole_socket_cell_set_sysctl (porthole_socket_monitor_get_sysctl (monitor));
   update_banner (self);
   update_state (self);
 }
 
 /* ---- sorting, remembered ---------------------------------------------------------------- */
-
-static char *
-settings_key (PortholeSocketView *self, const char *what)
-{
-  return g_strdup_printf ("%s-sort-%s", mode_name (self), what);
-}
 
 gboolean
 porthole_socket_view_sort_by (PortholeSocketView *self, const char *name, gboolean descending)
@@ -215,15 +206,14 @@ porthole_socket_view_sort_by (PortholeSocketView *self, const char *name, gboole
 static void
 restore_sort (PortholeSocketView *self)
 {
-  g_autofree char *column_key = settings_key (self, "column");
-  g_autofree char *descending_key = settings_key (self, "descending");
   g_autofree char *name = NULL;
+  gboolean descending = FALSE;
 
-  if (self->column_view == NULL)
+  if (self->column_view == NULL || self->settings == NULL)
     return;
-  name = g_settings_get_string (self->settings, column_key);
+  name = porthole_settings_get_sort (self->settings, mode_name (self), &descending);
   self->restoring_sort = TRUE;
-  if (!porthole_socket_view_sort_by (self, name, g_settings_get_boolean (self->settings, descending_key)))
+  if (!porthole_socket_view_sort_by (self, name, descending))
     porthole_socket_view_sort_by (self, "port", FALSE);
   self->restoring_sort = FALSE;
 }
@@ -231,20 +221,17 @@ restore_sort (PortholeSocketView *self)
 static void
 on_sort_changed (GtkSorter *sorter, GtkSorterChange change, PortholeSocketView *self)
 {
-  g_autofree char *column_key = NULL;
-  g_autofree char *descending_key = NULL;
   PortholeColumnSorter *primary;
   gboolean descending = FALSE;
 
-  if (self->restoring_sort)
+  if (self->restoring_sort || self->settings == NULL)
     return;
-  primary = porthole_column_sorter_get_primary (sorter, &descending);
+  primary = porthole_column_sorter_get_primary (sorter, gtk_column_view_get_columns (self->column_view),
+                                                &descending);
   if (primary == NULL || porthole_column_sorter_get_name (primary) == NULL)
     return;
-  column_key = settings_key (self, "column");
-  descending_key = settings_key (self, "descending");
-  g_settings_set_string (self->settings, column_key, porthole_column_sorter_get_name (primary));
-  g_settings_set_boolean (self->settings, descending_key, descending);
+  porthole_settings_set_sort (self->settings, mode_name (self), porthole_column_sorter_get_name (primary),
+                              descending);
 }
 
 /* ---- selection and details -------------------------------------------------------------- */
@@ -334,8 +321,8 @@ on_show_all_clicked (PortholeSocketView *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed (self);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    g_settings_set_boolean (self->settings, keys[i], TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys) && self->settings; i++)
+    g_settings_set_boolean (porthole_settings_get_gsettings (self->settings), keys[i], TRUE);
 }
 
 /* ---- export ----------------------------------------------------------------------------- */
@@ -343,10 +330,7 @@ on_show_all_clicked (PortholeSocketView *self)
 static void
 toast (PortholeSocketView *self, const char *message)
 {
-  PortholeWindow *window = porthole_window_for_widget (GTK_WIDGET (self));
-
-  if (window)
-    porthole_window_toast (window, message);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
 
 static void
@@ -476,11 +460,59 @@ porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonito
       g_signal_connect_object (monitor, "notify::error", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::hidden-owners", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::sysctl", G_CALLBACK (on_monitor_notify), self, 0);
-      porthole_socket_cell_set_sysctl (porthole_socket_monitor_get_sysctl (monitor));
-      porthole_socket_cell_track_monitor (monitor);
     }
   update_banner (self);
   update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+}
+
+static void
+on_highlight_changed (PortholeSocketView *self)
+{
+  gboolean highlight = porthole_settings_get_highlight_changes (self->settings);
+
+  if (self->highlight_new == highlight)
+    return;
+  self->highlight_new = highlight;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGHLIGHT_NEW]);
+}
+
+static void
+bind_resolve_names (PortholeSocketView *self)
+{
+  g_autoptr(GSimpleActionGroup) group = NULL;
+  g_autoptr(GAction) names = NULL;
+
+  /* Host names only mean something for the remote side */
+  if (self->mode != PORTHOLE_SOCKET_FILTER_CONNECTIONS || self->settings == NULL)
+    return;
+  group = g_simple_action_group_new ();
+  names = g_settings_create_action (porthole_settings_get_gsettings (self->settings), "resolve-names");
+  g_action_map_add_action (G_ACTION_MAP (group), names);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "names", G_ACTION_GROUP (group));
+}
+
+void
+porthole_socket_view_set_settings (PortholeSocketView *self, PortholeSettings *settings)
+{
+  static const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6" };
+  GtkToggleButton *buttons[] = { self->tcp_button, self->udp_button, self->ipv4_button, self->ipv6_button };
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_VIEW (self));
+  g_return_if_fail (self->settings == NULL && PORTHOLE_IS_SETTINGS (settings));
+  self->settings = g_object_ref (settings);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GSettings *gsettings = porthole_settings_get_gsettings (settings);
+
+      g_settings_bind (gsettings, keys[i], buttons[i], "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (gsettings, keys[i], self->filter, keys[i], G_SETTINGS_BIND_GET);
+    }
+  g_signal_connect_object (settings, "notify::highlight-changes", G_CALLBACK (on_highlight_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_highlight_changed (self);
+  bind_resolve_names (self);
+  restore_sort (self);
 }
 
 static void
@@ -501,12 +533,6 @@ set_column_view (PortholeSocketView *self, GtkColumnView *column_view)
 }
 
 static void
-on_highlight_changed (GSettings *settings, const char *key, gpointer data)
-{
-  porthole_socket_cell_set_highlight_new (g_settings_get_boolean (settings, key));
-}
-
-static void
 set_mode (PortholeSocketView *self, const char *name)
 {
   self->mode = g_strcmp0 (name, "connections") == 0 ? PORTHOLE_SOCKET_FILTER_CONNECTIONS
@@ -514,15 +540,8 @@ set_mode (PortholeSocketView *self, const char *name)
   porthole_socket_filter_set_mode (self->filter, self->mode);
   if (self->mode == PORTHOLE_SOCKET_FILTER_CONNECTIONS)
     {
-      g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-      g_autoptr(GAction) names = g_settings_create_action (self->settings, "resolve-names");
-
-      /* Host names only mean something for the remote side */
-      g_action_map_add_action (G_ACTION_MAP (group), names);
-      gtk_widget_insert_action_group (GTK_WIDGET (self), "names", G_ACTION_GROUP (group));
       gtk_menu_button_set_menu_model (self->export_button, self->connections_menu);
-      g_settings_bind (self->settings, "resolve-names", porthole_name_cache_get_default (), "enabled",
-                       G_SETTINGS_BIND_GET);
+      bind_resolve_names (self);
     }
   restore_sort (self);
   update_state (self);
@@ -544,6 +563,8 @@ porthole_socket_view_get_property (GObject *object, guint prop_id, GValue *value
     {
     case PROP_MODE: g_value_set_string (value, mode_name (self)); break;
     case PROP_COLUMN_VIEW: g_value_set_object (value, self->column_view); break;
+    case PROP_MONITOR: g_value_set_object (value, self->monitor); break;
+    case PROP_HIGHLIGHT_NEW: g_value_set_boolean (value, self->highlight_new); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -601,6 +622,11 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
                                                G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_COLUMN_VIEW] = g_param_spec_object ("column-view", NULL, NULL, GTK_TYPE_COLUMN_VIEW,
                                                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* Passed down to the cells (bound in their factory's setup) */
+  properties[PROP_MONITOR] = g_param_spec_object ("monitor", NULL, NULL, PORTHOLE_TYPE_SOCKET_MONITOR,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGHLIGHT_NEW] = g_param_spec_boolean ("highlight-new", NULL, NULL, TRUE,
+                                                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PORTHOLE_TYPE_SOCKET_DETAILS);
@@ -634,15 +660,12 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
 static void
 porthole_socket_view_init (PortholeSocketView *self)
 {
-  static const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6" };
-  GtkToggleButton *buttons[4];
-
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self), gtk_custom_layout_new (NULL, layout_measure, layout_allocate));
   porthole_style_load ("porthole-socket-view.css");
 
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new ("io.github.porthole.Porthole");
+  self->highlight_new = TRUE;
   self->filter = porthole_socket_filter_new (PORTHOLE_SOCKET_FILTER_LISTENING);
   self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
   self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)), NULL);
@@ -650,18 +673,6 @@ porthole_socket_view_init (PortholeSocketView *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-
-  buttons[0] = self->tcp_button;
-  buttons[1] = self->udp_button;
-  buttons[2] = self->ipv4_button;
-  buttons[3] = self->ipv6_button;
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      g_settings_bind (self->settings, keys[i], buttons[i], "active", G_SETTINGS_BIND_DEFAULT);
-      g_settings_bind (self->settings, keys[i], self->filter, keys[i], G_SETTINGS_BIND_GET);
-    }
-  g_signal_connect (self->settings, "changed::highlight-changes", G_CALLBACK (on_highlight_changed), NULL);
-  on_highlight_changed (self->settings, "highlight-changes", NULL);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",

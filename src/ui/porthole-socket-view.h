@@ -5,6 +5,7 @@
 
 #include "porthole-socket-details.h"
 #include "porthole-socket-filter.h"
+#include "porthole-settings.h"
 #include "porthole-socket-monitor.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,10 @@ G_DECLARE_FINAL_TYPE (PortholeSocketView, porthole_socket_view, PORTHOLE, SOCKET
  * page's .ui and handed over as "column-view"): the monitor filtered by "mode" and the search
  * bar and toggles, sorted by the column view's sorter (remembered in GSettings as
  * <mode>-sort-column / <mode>-sort-descending), a single selection that follows the item,
- * loading/error/empty states, the hidden-owners banner, the details pane, and Export. */
+ * loading/error/empty states, the hidden-owners banner, the details pane, and Export.
+ * "monitor" and "highlight-new" (from the settings) are read-only properties the cells bind to. */
+/* Once, before use: binds the toggles, the sort order and the highlight to @settings */
+void        porthole_socket_view_set_settings (PortholeSocketView *self, PortholeSettings *settings);
 void        porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonitor *monitor);
 PortholeSocketMonitor *porthole_socket_view_get_monitor (PortholeSocketView *self);
 GtkColumnView *porthole_socket_view_get_column_view (PortholeSocketView *self);

@@ -7,18 +7,18 @@
 void
 porthole_style_load (const char *name)
 {
-  static GHashTable *loaded;
   g_autoptr(GtkCssProvider) provider = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *tag = NULL;
   GdkDisplay *display = gdk_display_get_default ();
 
   if (display == NULL)
     return;
-  if (loaded == NULL)
-    loaded = g_hash_table_new (g_str_hash, g_str_equal);
-  if (g_hash_table_contains (loaded, name))
+  /* Once per display: the display remembers which sheets it has */
+  tag = g_strconcat ("porthole-style-", name, NULL);
+  if (g_object_get_data (G_OBJECT (display), tag) != NULL)
     return;
-  g_hash_table_add (loaded, (gpointer) g_intern_string (name));
+  g_object_set_data (G_OBJECT (display), tag, GINT_TO_POINTER (TRUE));
 
   path = g_strconcat (RESOURCE_PATH "/", name, NULL);
   provider = gtk_css_provider_new ();

@@ -20,7 +20,7 @@ struct _PortholeTestPage {
   PortholeScanView   *scan_view;
   PortholeServerView *server_view;
 
-  GSettings          *settings;
+  PortholeSettings   *settings;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeTestPage, porthole_test_page, ADW_TYPE_BIN)
@@ -30,6 +30,16 @@ porthole_test_page_set_monitor (PortholeTestPage *self, PortholeSocketMonitor *m
 {
   g_return_if_fail (PORTHOLE_IS_TEST_PAGE (self));
   porthole_probe_view_set_monitor (self->probe_view, monitor);
+}
+
+void
+porthole_test_page_set_settings (PortholeTestPage *self, PortholeSettings *settings)
+{
+  g_return_if_fail (PORTHOLE_IS_TEST_PAGE (self));
+  g_return_if_fail (self->settings == NULL && PORTHOLE_IS_SETTINGS (settings));
+  self->settings = g_object_ref (settings);
+  porthole_probe_view_set_settings (self->probe_view, porthole_settings_get_gsettings (settings));
+  porthole_scan_view_set_settings (self->scan_view, porthole_settings_get_gsettings (settings));
 }
 
 void
@@ -80,9 +90,4 @@ porthole_test_page_init (PortholeTestPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   porthole_style_load ("porthole-test-page.css");
-
-  /* The same schema as the application's settings: both objects see every change */
-  self->settings = g_settings_new ("io.github.porthole.Porthole");
-  porthole_probe_view_set_settings (self->probe_view, self->settings);
-  porthole_scan_view_set_settings (self->scan_view, self->settings);
 }

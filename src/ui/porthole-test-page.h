@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "porthole-settings.h"
 #include "porthole-socket-monitor.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PortholeTestPage, porthole_test_page, PORTHOLE, TEST_PAGE, AdwBin)
 
 void porthole_test_page_set_monitor (PortholeTestPage *self, PortholeSocketMonitor *monitor);
+/* Once, before use: the application's settings (probe timeout, target history, scan limits) */
+void porthole_test_page_set_settings (PortholeTestPage *self, PortholeSettings *settings);
 /* Fills the target entry ("host:port"); does not start the probe. */
 void porthole_test_page_set_target (PortholeTestPage *self, const char *target);
 

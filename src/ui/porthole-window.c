@@ -18,6 +18,12 @@ struct _PortholeWindow {
   AdwViewStack            *stack;
   PortholeListeningPage   *listening_page;
   PortholeConnectionsPage *connections_page;
+  AdwBin                  *test_bin;
+  AdwBin                  *learn_bin;
+
+  PortholeSocketMonitor   *monitor;
+  PortholeSettings        *settings;
+  /* built when first shown: most sessions never open them, and they cost start-up time */
   PortholeTestPage        *test_page;
   PortholeLearnPage       *learn_page;
 };
@@ -36,13 +42,44 @@ porthole_window_new (PortholeApplication *application)
   return self;
 }
 
-PortholeWindow *
-porthole_window_for_widget (GtkWidget *widget)
-{
-  GtkRoot *root = widget ? gtk_widget_get_root (widget) : NULL;
+/* ---- pages built on demand -------------------------------------------------------------- */
 
-  return PORTHOLE_IS_WINDOW (root) ? PORTHOLE_WINDOW (root) : NULL;
+static PortholeTestPage *
+ensure_test_page (PortholeWindow *self)
+{
+  if (self->test_page == NULL)
+    {
+      self->test_page = g_object_new (PORTHOLE_TYPE_TEST_PAGE, NULL);
+      porthole_test_page_set_settings (self->test_page, self->settings);
+      porthole_test_page_set_monitor (self->test_page, self->monitor);
+      adw_bin_set_child (self->test_bin, GTK_WIDGET (self->test_page));
+    }
+  return self->test_page;
 }
+
+static void
+ensure_learn_page (PortholeWindow *self)
+{
+  if (self->learn_page == NULL)
+    {
+      self->learn_page = g_object_new (PORTHOLE_TYPE_LEARN_PAGE, NULL);
+      porthole_learn_page_set_monitor (self->learn_page, self->monitor);
+      adw_bin_set_child (self->learn_bin, GTK_WIDGET (self->learn_page));
+    }
+}
+
+static void
+on_visible_page_changed (PortholeWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (name, "test") == 0)
+    ensure_test_page (self);
+  else if (g_strcmp0 (name, "learn") == 0)
+    ensure_learn_page (self);
+}
+
+/* ---- what the actions do ---------------------------------------------------------------- */
 
 void
 porthole_window_toast (PortholeWindow *self, const char *message)
@@ -67,7 +104,7 @@ porthole_window_test_target (PortholeWindow *self, const char *target)
 {
   g_return_if_fail (PORTHOLE_IS_WINDOW (self));
   porthole_window_show_page (self, "test");
-  porthole_test_page_set_target (self->test_page, target);
+  porthole_test_page_set_target (ensure_test_page (self), target);
 }
 
 gboolean
@@ -75,15 +112,14 @@ porthole_window_show_listener (PortholeWindow *self, guint port, const char *pro
 {
   g_return_val_if_fail (PORTHOLE_IS_WINDOW (self), FALSE);
   porthole_window_show_page (self, "listening");
-  return porthole_listening_page_select_port (self->listening_page, port, protocol);
+  return porthole_listening_page_select_port (self->listening_page, port,
+                                              protocol && *protocol ? protocol : NULL);
 }
 
 static void
 on_refresh (GtkWidget *widget, const char *action, GVariant *param)
 {
-  PortholeApplication *app = PORTHOLE_APPLICATION (gtk_window_get_application (GTK_WINDOW (widget)));
-
-  porthole_socket_monitor_refresh (porthole_application_get_monitor (app));
+  porthole_socket_monitor_refresh (PORTHOLE_WINDOW (widget)->monitor);
 }
 
 static void
@@ -92,7 +128,10 @@ on_search (GtkWidget *widget, const char *action, GVariant *param)
   PortholeWindow *self = PORTHOLE_WINDOW (widget);
   GtkWidget *page = adw_view_stack_get_visible_child (self->stack);
 
-  /* Pages with a search bar install "page.search"; the others ignore Ctrl+F */
+  /* Pages with a search bar install "page.search"; the others ignore Ctrl+F. The lazily
+   * built pages sit in a bin. */
+  if (ADW_IS_BIN (page) && adw_bin_get_child (ADW_BIN (page)))
+    page = adw_bin_get_child (ADW_BIN (page));
   gtk_widget_activate_action (page, "page.search", NULL);
 }
 
@@ -103,15 +142,44 @@ on_show_page (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+on_test_target (GtkWidget *widget, const char *action, GVariant *param)
+{
+  porthole_window_test_target (PORTHOLE_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+on_show_listener (GtkWidget *widget, const char *action, GVariant *param)
+{
+  PortholeWindow *self = PORTHOLE_WINDOW (widget);
+  const char *protocol;
+  guint port;
+
+  g_variant_get (param, "(u&s)", &port, &protocol);
+  if (port > 65535 || !porthole_window_show_listener (self, port, protocol))
+    {
+      g_autofree char *message = g_strdup_printf (_("Nothing listens on port %u now"), port);
+
+      porthole_window_toast (self, message);
+    }
+}
+
+static void
+on_toast (GtkWidget *widget, const char *action, GVariant *param)
+{
+  porthole_window_toast (PORTHOLE_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+/* ---- life cycle ------------------------------------------------------------------------- */
+
+static void
 save_window_state (PortholeWindow *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GSettings *settings;
   int width, height;
 
-  if (app == NULL)
+  if (self->settings == NULL)
     return;
-  settings = porthole_application_get_settings (PORTHOLE_APPLICATION (app));
+  settings = porthole_settings_get_gsettings (self->settings);
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_set_int (settings, "window-width", width);
   g_settings_set_int (settings, "window-height", height);
@@ -128,9 +196,12 @@ porthole_window_close_request (GtkWindow *window)
 static void
 setup_from_application (PortholeWindow *self, PortholeApplication *app)
 {
-  PortholeSocketMonitor *monitor = porthole_application_get_monitor (app);
-  GSettings *settings = porthole_application_get_settings (app);
+  GSettings *settings;
   g_autoptr(GAction) paused = NULL;
+
+  g_set_object (&self->monitor, porthole_application_get_monitor (app));
+  g_set_object (&self->settings, porthole_application_get_settings (app));
+  settings = porthole_settings_get_gsettings (self->settings);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (settings, "window-width"),
@@ -141,39 +212,57 @@ setup_from_application (PortholeWindow *self, PortholeApplication *app)
   paused = g_settings_create_action (settings, "paused");
   g_action_map_add_action (G_ACTION_MAP (self), paused);
 
-  porthole_listening_page_set_monitor (self->listening_page, monitor);
-  porthole_connections_page_set_monitor (self->connections_page, monitor);
-  porthole_test_page_set_monitor (self->test_page, monitor);
-  porthole_learn_page_set_monitor (self->learn_page, monitor);
+  porthole_listening_page_set_settings (self->listening_page, self->settings);
+  porthole_listening_page_set_monitor (self->listening_page, self->monitor);
+  porthole_connections_page_set_settings (self->connections_page, self->settings);
+  porthole_connections_page_set_monitor (self->connections_page, self->monitor);
+  on_visible_page_changed (self);
+}
+
+static void
+porthole_window_dispose (GObject *object)
+{
+  PortholeWindow *self = PORTHOLE_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_WINDOW);
+  self->test_page = NULL;    /* owned by their bins, gone with the template */
+  self->learn_page = NULL;
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (porthole_window_parent_class)->dispose (object);
 }
 
 static void
 porthole_window_class_init (PortholeWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->dispose = porthole_window_dispose;
   window_class->close_request = porthole_window_close_request;
 
   g_type_ensure (PORTHOLE_TYPE_LISTENING_PAGE);
   g_type_ensure (PORTHOLE_TYPE_CONNECTIONS_PAGE);
-  g_type_ensure (PORTHOLE_TYPE_TEST_PAGE);
-  g_type_ensure (PORTHOLE_TYPE_LEARN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, listening_page);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, connections_page);
-  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, test_page);
-  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, learn_page);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, test_bin);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, learn_bin);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, on_refresh);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, on_search);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", on_show_page);
+  gtk_widget_class_install_action (widget_class, "win.test-target", "s", on_test_target);
+  gtk_widget_class_install_action (widget_class, "win.show-listener", "(us)", on_show_listener);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", on_toast);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_install_action (widget_class, "win.show-page", "s", on_show_page);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "listening");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "connections");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "test");

@@ -10,18 +10,21 @@ G_BEGIN_DECLS
 #define PORTHOLE_TYPE_WINDOW (porthole_window_get_type ())
 G_DECLARE_FINAL_TYPE (PortholeWindow, porthole_window, PORTHOLE, WINDOW, AdwApplicationWindow)
 
+/* The main window. Pages never call it: they activate its actions, which any widget inside
+ * the window reaches with gtk_widget_activate_action():
+ *   win.show-page "s"        a tab by name: "listening", "connections", "test", "learn"
+ *   win.test-target "s"      the Test tab with "host:port" filled in (not started)
+ *   win.show-listener "(us)" the Listening tab with the listener on that port selected
+ *                            (protocol "tcp", "udp" or "" for either); a toast if there is none
+ *   win.toast "s"            a short message, shown as plain text
+ *   win.refresh, win.search, win.paused
+ * The Test and Learn tabs are built the first time they are shown. */
 PortholeWindow *porthole_window_new (PortholeApplication *application);
 
-/* Shows a short message in the window's toast overlay. */
-void porthole_window_toast (PortholeWindow *self, const char *message);
-/* Switches to the Test tab with @target ("host:port") filled in. */
-void porthole_window_test_target (PortholeWindow *self, const char *target);
-/* Switches to the Listening tab and selects the listener on @port (protocol "tcp"/"udp" or NULL). */
+/* The actions' C side, for the application and tests */
+void     porthole_window_toast (PortholeWindow *self, const char *message);
+void     porthole_window_test_target (PortholeWindow *self, const char *target);
 gboolean porthole_window_show_listener (PortholeWindow *self, guint port, const char *protocol);
-/* Switches to a tab by name: "listening", "connections", "test", "learn". */
-void porthole_window_show_page (PortholeWindow *self, const char *name);
-
-/* Finds the PortholeWindow holding @widget, or NULL. */
-PortholeWindow *porthole_window_for_widget (GtkWidget *widget);
+void     porthole_window_show_page (PortholeWindow *self, const char *name);
 
 G_END_DECLS
