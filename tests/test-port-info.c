@@ -171,6 +171,29 @@ START_TEST (test_explain_roles)
         ck_assert_msg (strstr (text, cases[i].has[k]) != NULL, "case %zu lacks “%s”: %s", i, cases[i].has[k], text);
       for (gsize k = 0; k < G_N_ELEMENTS (cases[i].lacks) && cases[i].lacks[k]; k++)
         ck_assert_msg (strstr (text, cases[i].lacks[k]) == NULL, "case %zu has “%s”: %s", i, cases[i].lacks[k], text);
+
+      /* The lookup's rows are the paragraph's parts, in its order, word for word */
+      {
+        g_auto(PortholePortExplanation) parts = { NULL };
+        const char *range, *privileged, *eph;
+
+        porthole_port_info_explain_parts (info, cases[i].role, &parts);
+        range = strstr (text, parts.range);
+        privileged = strstr (text, parts.privileged);
+        eph = strstr (text, parts.ephemeral);
+        ck_assert_msg (range && privileged && eph && range < privileged && privileged < eph, "case %zu", i);
+        ck_assert (parts.range_title && parts.privileged_title && parts.ephemeral_title);
+        ck_assert_str_eq (parts.privileged_title, info->privileged ? "Privileged here" : "Not privileged here");
+        ck_assert_str_eq (parts.ephemeral_title, info->in_ephemeral_range ? "Inside the ephemeral range here"
+                                                                          : "Outside the ephemeral range here");
+        ck_assert ((parts.services == NULL) == (cases[i].role == PORTHOLE_PORT_ROLE_CLIENT));
+        if (parts.services)
+          {
+            g_autofree char *one_line = g_strdelimit (g_strdup (parts.services), "\n", ' ');
+
+            ck_assert (g_str_has_suffix (text, one_line));
+          }
+      }
     }
   /* porthole-cli explain's wording: the facts of port 22, in order */
   {

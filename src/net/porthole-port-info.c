@@ -220,94 +220,139 @@ porthole_port_info_free (PortholePortInfo *info)
   g_free (info);
 }
 
-static void
-append_privileged (GString *s, const PortholePortInfo *info)
+static char *
+privileged_text (const PortholePortInfo *info)
 {
   if (info->port == 0)
-    g_string_append (s, _("Port 0 is not a port anyone connects to: a program that binds to port 0 "
-                          "asks the kernel to pick a free port for it."));
-  else if (info->unprivileged_start <= 1)
-    g_string_append_printf (s, _("No port is privileged on this system: any program may bind to "
-                                 "any port and listen on it (net.ipv4.ip_unprivileged_port_start "
-                                 "is %u)."), info->unprivileged_start);
-  else if (info->privileged)
-    g_string_append_printf (s, _("On this system it is privileged: only root or a program with "
-                                 "CAP_NET_BIND_SERVICE may bind to it, and so listen on it (ports "
-                                 "below %u, net.ipv4.ip_unprivileged_port_start)."),
+    return g_strdup (_("Port 0 is not a port anyone connects to: a program that binds to port 0 "
+                       "asks the kernel to pick a free port for it."));
+  if (info->unprivileged_start <= 1)
+    return g_strdup_printf (_("No port is privileged on this system: any program may bind to "
+                              "any port and listen on it (net.ipv4.ip_unprivileged_port_start "
+                              "is %u)."), info->unprivileged_start);
+  if (info->privileged)
+    return g_strdup_printf (_("On this system it is privileged: only root or a program with "
+                              "CAP_NET_BIND_SERVICE may bind to it, and so listen on it (ports "
+                              "below %u, net.ipv4.ip_unprivileged_port_start)."),
                             info->unprivileged_start);
-  else
-    g_string_append_printf (s, _("On this system it is not privileged: any program may bind to it "
-                                 "and listen on it (privileged ports are those below %u, "
-                                 "net.ipv4.ip_unprivileged_port_start)."), info->unprivileged_start);
+  return g_strdup_printf (_("On this system it is not privileged: any program may bind to it "
+                            "and listen on it (privileged ports are those below %u, "
+                            "net.ipv4.ip_unprivileged_port_start)."), info->unprivileged_start);
 }
 
-static void
-append_ephemeral (GString *s, const PortholePortInfo *info, PortholePortRole role)
+static char *
+ephemeral_text (const PortholePortInfo *info, PortholePortRole role)
 {
   guint lo = info->ephemeral_start, hi = info->ephemeral_end;
 
   if (info->in_ephemeral_range && role == PORTHOLE_PORT_ROLE_LISTENER)
     /* The kernel skips ports in use, but a server that stops, even to restart, frees its port */
-    g_string_append_printf (s, _("It is inside this system’s ephemeral range (%u–%u, "
-                                 "net.ipv4.ip_local_port_range): while no program holds it, the "
-                                 "kernel may hand it to a program that connects out, so a server "
-                                 "that restarts can find its port taken."), lo, hi);
-  else if (info->in_ephemeral_range && role == PORTHOLE_PORT_ROLE_CLIENT)
-    g_string_append_printf (s, _("It is inside this system’s ephemeral range (%u–%u, "
-                                 "net.ipv4.ip_local_port_range): the kernel most likely picked it "
-                                 "as this connection’s temporary local port, and takes it back "
-                                 "when the connection is gone."), lo, hi);
-  else if (info->in_ephemeral_range)
-    g_string_append_printf (s, _("It is inside this system’s ephemeral range (%u–%u, "
-                                 "net.ipv4.ip_local_port_range): the kernel may hand it to a "
-                                 "program that connects out as its temporary local port."), lo, hi);
-  else if (role == PORTHOLE_PORT_ROLE_CLIENT)
-    g_string_append_printf (s, _("It is outside this system’s ephemeral range (%u–%u, "
-                                 "net.ipv4.ip_local_port_range), so the kernel did not pick it: "
-                                 "the program chose this local port itself."), lo, hi);
-  else
-    g_string_append_printf (s, _("It is outside this system’s ephemeral range (%u–%u, "
-                                 "net.ipv4.ip_local_port_range), so the kernel does not pick it "
-                                 "as a client’s temporary port."), lo, hi);
+    return g_strdup_printf (_("It is inside this system’s ephemeral range (%u–%u, "
+                              "net.ipv4.ip_local_port_range): while no program holds it, the "
+                              "kernel may hand it to a program that connects out, so a server "
+                              "that restarts can find its port taken."), lo, hi);
+  if (info->in_ephemeral_range && role == PORTHOLE_PORT_ROLE_CLIENT)
+    return g_strdup_printf (_("It is inside this system’s ephemeral range (%u–%u, "
+                              "net.ipv4.ip_local_port_range): the kernel most likely picked it "
+                              "as this connection’s temporary local port, and takes it back "
+                              "when the connection is gone."), lo, hi);
+  if (info->in_ephemeral_range)
+    return g_strdup_printf (_("It is inside this system’s ephemeral range (%u–%u, "
+                              "net.ipv4.ip_local_port_range): the kernel may hand it to a "
+                              "program that connects out as its temporary local port."), lo, hi);
+  if (role == PORTHOLE_PORT_ROLE_CLIENT)
+    return g_strdup_printf (_("It is outside this system’s ephemeral range (%u–%u, "
+                              "net.ipv4.ip_local_port_range), so the kernel did not pick it: "
+                              "the program chose this local port itself."), lo, hi);
+  return g_strdup_printf (_("It is outside this system’s ephemeral range (%u–%u, "
+                            "net.ipv4.ip_local_port_range), so the kernel does not pick it "
+                            "as a client’s temporary port."), lo, hi);
 }
 
-char *
-porthole_port_info_explain (const PortholePortInfo *info, PortholePortRole role)
+/* One line per service, or the sentence that none is known */
+static char *
+services_text (const PortholePortInfo *info)
 {
   GString *s;
 
-  g_return_val_if_fail (info != NULL, NULL);
-
-  s = g_string_new (NULL);
-  g_string_append_printf (s, info->range == PORTHOLE_RANGE_WELL_KNOWN ? _("Port %u is a well-known port (%u–%u).")
-                          : info->range == PORTHOLE_RANGE_REGISTERED ? _("Port %u is a registered port (%u–%u).")
-                          : _("Port %u is a dynamic port (%u–%u)."),
-                          info->port, info->range_start, info->range_end);
-  g_string_append_c (s, ' ');
-  g_string_append (s, porthole_port_range_purpose (info->range));
-  g_string_append_c (s, ' ');
-  append_privileged (s, info);
-  g_string_append_c (s, ' ');
-  append_ephemeral (s, info, role);
-
-  if (role == PORTHOLE_PORT_ROLE_CLIENT)
-    return g_string_free (s, FALSE);
   if (info->services->len == 0)
-    {
-      g_string_append_c (s, ' ');
-      g_string_append (s, _("No service is known to use it."));
-    }
+    return g_strdup (_("No service is known to use it."));
+  s = g_string_new (NULL);
   for (guint i = 0; i < info->services->len; i++)
     {
       const PortholePortService *svc = g_ptr_array_index (info->services, i);
 
-      g_string_append_c (s, ' ');
+      if (i > 0)
+        g_string_append_c (s, '\n');
       if (svc->description)
         /* Translators: a service name, its protocol and our description of it */
         g_string_append_printf (s, _("%s/%s: %s"), svc->name, svc->protocol, svc->description);
       else
         g_string_append_printf (s, _("%s/%s is listed in the services database."),
                                 svc->name, svc->protocol);
+    }
+  return g_string_free (s, FALSE);
+}
+
+void
+porthole_port_info_explain_parts (const PortholePortInfo *info, PortholePortRole role,
+                                  PortholePortExplanation *out)
+{
+  g_return_if_fail (info != NULL && out != NULL);
+
+  /* Translators: "Port 5432: Registered (1024–49151)" */
+  out->range_title = g_strdup_printf (_("Port %u: %s (%u–%u)"), info->port, porthole_port_range_title (info->range),
+                                      info->range_start, info->range_end);
+  out->range = g_strdup (porthole_port_range_purpose (info->range));
+  out->privileged_title = g_strdup (info->port == 0 ? _("Not a port to connect to")
+                                    : info->privileged ? _("Privileged here") : _("Not privileged here"));
+  out->privileged = privileged_text (info);
+  out->ephemeral_title = g_strdup (info->in_ephemeral_range ? _("Inside the ephemeral range here")
+                                                            : _("Outside the ephemeral range here"));
+  out->ephemeral = ephemeral_text (info, role);
+  /* A client's port was picked for the connection: its number names no service */
+  if (role != PORTHOLE_PORT_ROLE_CLIENT)
+    {
+      out->services_title = g_strdup (info->services->len ? _("Known services") : _("No known service"));
+      out->services = services_text (info);
+    }
+  else
+    out->services_title = out->services = NULL;
+}
+
+void
+porthole_port_explanation_clear (PortholePortExplanation *e)
+{
+  g_clear_pointer (&e->range_title, g_free);
+  g_clear_pointer (&e->range, g_free);
+  g_clear_pointer (&e->privileged_title, g_free);
+  g_clear_pointer (&e->privileged, g_free);
+  g_clear_pointer (&e->ephemeral_title, g_free);
+  g_clear_pointer (&e->ephemeral, g_free);
+  g_clear_pointer (&e->services_title, g_free);
+  g_clear_pointer (&e->services, g_free);
+}
+
+char *
+porthole_port_info_explain (const PortholePortInfo *info, PortholePortRole role)
+{
+  g_auto(PortholePortExplanation) parts = { NULL };
+  GString *s;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  porthole_port_info_explain_parts (info, role, &parts);
+  s = g_string_new (NULL);
+  g_string_append_printf (s, info->range == PORTHOLE_RANGE_WELL_KNOWN ? _("Port %u is a well-known port (%u–%u).")
+                          : info->range == PORTHOLE_RANGE_REGISTERED ? _("Port %u is a registered port (%u–%u).")
+                          : _("Port %u is a dynamic port (%u–%u)."),
+                          info->port, info->range_start, info->range_end);
+  g_string_append_printf (s, " %s %s %s", parts.range, parts.privileged, parts.ephemeral);
+  if (parts.services)
+    {
+      /* one paragraph: the service lines become sentences */
+      g_strdelimit (parts.services, "\n", ' ');
+      g_string_append_printf (s, " %s", parts.services);
     }
   return g_string_free (s, FALSE);
 }

@@ -51,6 +51,25 @@ typedef enum {
  * a client's port: its number was picked, and names no service). */
 char *porthole_port_info_explain (const PortholePortInfo *info, PortholePortRole role);
 
+/* The same explanation in titled parts, for a list of rows (the Learn tab's lookup); the
+ * paragraph is a lead sentence followed by range, privileged, ephemeral and services. */
+typedef struct {
+  char *range_title;        /* "Port 5432: Registered (1024–49151)" */
+  char *range;              /* what the range is for */
+  char *privileged_title;   /* "Privileged here", "Not privileged here" */
+  char *privileged;
+  char *ephemeral_title;    /* "Inside the ephemeral range here", "Outside ..." */
+  char *ephemeral;
+  char *services_title;     /* "Known services", "No known service"; NULL for a client's port */
+  char *services;           /* one service a line; NULL for a client's port */
+} PortholePortExplanation;
+
+void porthole_port_info_explain_parts (const PortholePortInfo  *info,
+                                       PortholePortRole         role,
+                                       PortholePortExplanation *out);
+void porthole_port_explanation_clear (PortholePortExplanation *explanation);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PortholePortExplanation, porthole_port_explanation_clear)
+
 /* Parses what a user typed: a port number 0-65535 or a service name ("postgresql", "ssh"),
  * from /etc/services or the project's own list. On failure the message names the bad input
  * in one short line. */

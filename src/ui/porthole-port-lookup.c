@@ -12,6 +12,9 @@ struct _PortholePortLookup {
 
   AdwEntryRow           *entry;
   AdwActionRow          *range_row;
+  AdwActionRow          *privileged_row;
+  AdwActionRow          *ephemeral_row;
+  AdwActionRow          *services_row;
   AdwActionRow          *listening_row;
   GtkButton             *show_button;
   GtkLabel              *error_label;
@@ -35,6 +38,9 @@ static void
 show_answer (PortholePortLookup *self, gboolean visible)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->range_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->privileged_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->ephemeral_row), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->services_row), visible);
   gtk_widget_set_visible (GTK_WIDGET (self->listening_row), visible);
 }
 
@@ -75,16 +81,15 @@ fill_answer (PortholePortLookup *self, guint port)
   const PortholeSysctl *sysctl = self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
                                                : &porthole_sysctl_linux_defaults;
   g_autoptr(PortholePortInfo) info = NULL;
-  g_autofree char *range = NULL;
-  g_autofree char *explain = NULL;
+  g_auto(PortholePortExplanation) parts = { NULL };
 
+  /* The same explanation as porthole-cli explain and the details pane, one row a part */
   info = porthole_port_info_new (port, sysctl, porthole_services_get_default ());
-
-  /* Translators: "Port 5432: registered (1024–49151)" */
-  range = g_strdup_printf (_("Port %u: %s (%u–%u)"), port, porthole_port_range_title (info->range),
-                           info->range_start, info->range_end);
-  explain = porthole_port_info_explain (info, PORTHOLE_PORT_ROLE_UNKNOWN);
-  set_row (self->range_row, range, explain);
+  porthole_port_info_explain_parts (info, PORTHOLE_PORT_ROLE_UNKNOWN, &parts);
+  set_row (self->range_row, parts.range_title, parts.range);
+  set_row (self->privileged_row, parts.privileged_title, parts.privileged);
+  set_row (self->ephemeral_row, parts.ephemeral_title, parts.ephemeral);
+  set_row (self->services_row, parts.services_title, parts.services);
 
   fill_listening (self, port);
 }
@@ -180,7 +185,8 @@ porthole_port_lookup_widget_get_error (PortholePortLookup *self)
 char *
 porthole_port_lookup_widget_dump (PortholePortLookup *self)
 {
-  AdwActionRow *rows[] = { self->range_row, self->listening_row };
+  AdwActionRow *rows[] = { self->range_row, self->privileged_row, self->ephemeral_row,
+                           self->services_row, self->listening_row };
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -214,6 +220,9 @@ porthole_port_lookup_widget_class_init (PortholePortLookupClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-port-lookup.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, entry);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, range_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, privileged_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, ephemeral_row);
+  gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, services_row);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, listening_row);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, show_button);
   gtk_widget_class_bind_template_child (widget_class, PortholePortLookup, error_label);
