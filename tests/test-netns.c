@@ -242,6 +242,19 @@ find_ns (GArray *list, guint64 id)
   return NULL;
 }
 
+/* A copy that outlives the list */
+static PortholeNetns
+copy_ns (GArray *list, guint64 id)
+{
+  const PortholeNetns *ns = find_ns (list, id);
+  PortholeNetns copy = { 0 };
+
+  ck_assert_msg (ns != NULL, "namespace %" G_GUINT64_FORMAT " not listed", id);
+  if (ns != NULL)
+    copy = *ns;
+  return copy;
+}
+
 static GArray *
 list_ok (const char *proc_root)
 {
@@ -351,6 +364,328 @@ START_TEST (test_id_matches_kernel)
 }
 END_TEST
 
+static GArray *
+dump_ok (const char *proc_root, const PortholeNetns *ns, PortholeDumpFlags flags,
+         gboolean force_proc, PortholeSource *source)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+  g_autoptr(GError) error = NULL;
+
+  ck_assert_msg (porthole_netns_dump (proc_root, ns, flags, force_proc, rows, source, &error),
+                 "namespace %" G_GUINT64_FORMAT ": %s", ns->id, error ? error->message : "");
+  return rows;
+}
+
+static int
+compare_rows (gconstpointer a, gconstpointer b)
+{
+  const PortholeSockInfo *x = a, *y = b;
+
+  return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+/* What both paths can tell: sock_diag alone knows IPV6_V6ONLY and reports a listener's backlog
+ * limit as its send queue */
+static void
+normalize (GArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PortholeSockInfo *r = &g_array_index (rows, PortholeSockInfo, i);
+
+      r->flags = 0;
+      if (r->state == PORTHOLE_TCP_LISTEN)
+        r->tx_queue = 0;
+    }
+  g_array_sort (rows, compare_rows);
+}
+
+/* Exactly the namespace's sockets (@all: every state; else the three listening ones), each
+ * marked with the namespace. Returns a description of the first difference, or NULL. */
+static char *
+check_rows (GArray *rows, const TestNetns *t, gboolean all)
+{
+  guint want = all ? N_SOCKETS : 3;
+
+  if (rows->len != want)
+    return g_strdup_printf ("%u rows, not %u", rows->len, want);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const PortholeSockInfo *r = &g_array_index (rows, PortholeSockInfo, i);
+      guint k;
+
+      for (k = 0; k < N_SOCKETS && t->inodes[k] != r->inode; k++)
+        ;
+      if (k == N_SOCKETS || (!all && k >= CLIENT))
+        return g_strdup_printf ("row %u: inode %" G_GUINT64_FORMAT " is not ours", i, r->inode);
+      if (r->netns != t->id)
+        return g_strdup_printf ("row %u: netns %" G_GUINT64_FORMAT, i, r->netns);
+      if (r->local_port != (k == CLIENT ? t->client_port : PORT) ||
+          r->remote_port != (k == CLIENT ? PORT : k == ACCEPTED ? t->client_port : 0))
+        return g_strdup_printf ("row %u: ports %u -> %u", i, r->local_port, r->remote_port);
+      if (r->protocol != (k == UDP4 ? IPPROTO_UDP : IPPROTO_TCP) ||
+          r->family != (k == TCP6_LISTEN ? AF_INET6 : AF_INET))
+        return g_strdup_printf ("row %u: protocol %u family %u", i, r->protocol, r->family);
+    }
+  return NULL;
+}
+
+#define assert_rows(rows, t, all)                                        \
+  G_STMT_START {                                                         \
+    g_autofree char *why_ = check_rows ((rows), (t), (all));             \
+    ck_assert_msg (why_ == NULL, "%s", why_);                           \
+  } G_STMT_END
+
+static void
+assert_same_rows (GArray *a, GArray *b)
+{
+  normalize (a);
+  normalize (b);
+  ck_assert_uint_eq (a->len, b->len);
+  ck_assert (memcmp (a->data, b->data, a->len * sizeof (PortholeSockInfo)) == 0);
+}
+
+/* sock_diag inside each namespace and the /proc parser give the same rows: only that
+ * namespace's, with its id, though both hold 0.0.0.0:5080 */
+START_TEST (test_dump_real)
+{
+  TestNetns t[2];
+  g_autofree char *reason = NULL;
+  g_autoptr(GArray) list = NULL;
+
+  ck_assert_msg (netns_spawn (&t[0], 2, -1, &reason), "%s", reason);
+  ck_assert_msg (netns_spawn (&t[1], 1, -1, &reason), "%s", reason);
+  list = list_ok (NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      const PortholeNetns *ns = find_ns (list, t[i].id);
+      g_autoptr(GArray) netlink = NULL;
+      g_autoptr(GArray) proc = NULL;
+      g_autoptr(GArray) listening = NULL;
+      PortholeSource source = -1;
+
+      ck_assert (ns != NULL && ns->enterable);
+      netlink = dump_ok (NULL, ns, ALL, FALSE, &source);
+      ck_assert_int_eq (source, PORTHOLE_SOURCE_NETLINK);
+      assert_rows (netlink, &t[i], TRUE);
+      proc = dump_ok (NULL, ns, ALL, TRUE, &source);
+      ck_assert_int_eq (source, PORTHOLE_SOURCE_PROC);
+      assert_rows (proc, &t[i], TRUE);
+      assert_same_rows (netlink, proc);
+      for (int force_proc = 0; force_proc <= 1; force_proc++)
+        {
+          listening = dump_ok (NULL, ns, PORTHOLE_DUMP_DEFAULT, force_proc, NULL);
+          assert_rows (listening, &t[i], FALSE);
+          g_clear_pointer (&listening, g_array_unref);
+        }
+    }
+  netns_release (&t[1]);
+  netns_release (&t[0]);
+}
+END_TEST
+
+static int
+dump_as_nobody (int message_fd, gpointer data)
+{
+  const TestNetns *t = data;
+  g_autoptr(GArray) list = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+  g_autoptr(GArray) forced = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *why = NULL;
+  const PortholeNetns *ns;
+  PortholeSource source = PORTHOLE_SOURCE_NETLINK;
+
+  list = porthole_netns_list (NULL, &error);
+  if (list == NULL)
+    {
+      dprintf (message_fd, "list: %s", error->message);
+      return 2;
+    }
+  ns = find_ns (list, t->id);
+  if (ns == NULL || ns->enterable || ns->n_pids != t->n)
+    {
+      dprintf (message_fd, "namespace %s", ns ? "enterable or miscounted" : "missing");
+      return 3;
+    }
+  /* not allowed in: the /proc path, without being asked for it */
+  if (!porthole_netns_dump (NULL, ns, ALL, FALSE, rows, &source, &error) ||
+      !porthole_netns_dump (NULL, ns, ALL, TRUE, forced, NULL, &error))
+    {
+      dprintf (message_fd, "dump: %s", error->message);
+      return 4;
+    }
+  if (source != PORTHOLE_SOURCE_PROC)
+    return 5;
+  why = check_rows (rows, t, TRUE);
+  if (why != NULL)
+    {
+      dprintf (message_fd, "%s", why);
+      return 6;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    if (g_array_index (rows, PortholeSockInfo, i).uid != 0)
+      return 7;
+  normalize (rows);
+  normalize (forced);
+  if (rows->len != forced->len || memcmp (rows->data, forced->data, rows->len * sizeof (PortholeSockInfo)) != 0)
+    return 8;
+  return 0;
+}
+
+/* An unprivileged user may not enter root's namespace, but reads the same rows through /proc */
+START_TEST (test_dump_unprivileged)
+{
+  TestNetns t;
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+  int status;
+
+  ck_assert_msg (netns_spawn (&t, 2, -1, &reason), "%s", reason);
+  status = porthole_test_run_as_nobody (dump_as_nobody, &t, &message);
+  ck_assert_msg (status == 0, "status %d: %s", status, message);
+  netns_release (&t);
+}
+END_TEST
+
+static void
+assert_not_found (const char *proc_root, const PortholeNetns *ns, gboolean force_proc)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+  g_autoptr(GError) error = NULL;
+  PortholeSockInfo sentinel = { .inode = 42 };
+  PortholeSource source = -1;
+
+  g_array_append_val (rows, sentinel);
+  ck_assert (!porthole_netns_dump (proc_root, ns, ALL, force_proc, rows, &source, &error));
+  ck_assert_msg (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND), "%s", error->message);
+  ck_assert_uint_eq (rows->len, 1);
+  ck_assert_uint_eq (g_array_index (rows, PortholeSockInfo, 0).inode, 42);
+  ck_assert_int_eq ((int) source, -1);   /* untouched */
+}
+
+/* The last process of a namespace exits between the list and the dump */
+START_TEST (test_dump_vanished)
+{
+  TestNetns t;
+  g_autofree char *reason = NULL;
+  g_autoptr(GArray) list = NULL;
+  PortholeNetns ns;
+
+  ck_assert_msg (netns_spawn (&t, 2, -1, &reason), "%s", reason);
+  list = list_ok (NULL);
+  ns = copy_ns (list, t.id);
+  netns_release (&t);
+  assert_not_found (NULL, &ns, FALSE);
+  assert_not_found (NULL, &ns, TRUE);
+}
+END_TEST
+
+static void
+move_process (TestNetns *t, int pid, int ack_fd)
+{
+  char c = 'm';
+
+  for (guint i = 0; i < t->n; i++)
+    if (t->pids[i] == pid)
+      {
+        ck_assert_int_eq (write (t->command_fds[i], &c, 1), 1);
+        ck_assert_int_eq (read (ack_fd, &c, 1), 1);
+        ck_assert_int_eq (c, 'y');
+        ck_assert (netns_of_pid (pid) != t->id);
+        return;
+      }
+  ck_abort_msg ("pid %d is not the namespace's", pid);
+}
+
+/* The process the list named moves to another namespace: another one of the namespace is read
+ * through, and when there is none, the namespace is gone; never the new namespace's rows */
+START_TEST (test_dump_moved)
+{
+  TestNetns two, one;
+  g_autofree char *reason = NULL;
+  g_autoptr(GArray) list = NULL;
+  PortholeNetns ns;
+  int ack[2];
+
+  ck_assert_int_eq (pipe (ack), 0);
+  ck_assert_msg (netns_spawn (&two, 2, ack[1], &reason), "%s", reason);
+  ck_assert_msg (netns_spawn (&one, 1, ack[1], &reason), "%s", reason);
+  list = list_ok (NULL);
+
+  ns = copy_ns (list, two.id);
+  ck_assert_uint_eq (ns.n_pids, 2);
+  move_process (&two, ns.pid, ack[0]);
+  for (int force_proc = 0; force_proc <= 1; force_proc++)
+    {
+      PortholeSource source = -1;
+      g_autoptr(GArray) rows = dump_ok (NULL, &ns, ALL, force_proc, &source);
+
+      ck_assert_int_eq (source, force_proc ? PORTHOLE_SOURCE_PROC : PORTHOLE_SOURCE_NETLINK);
+      assert_rows (rows, &two, TRUE);
+    }
+
+  ns = copy_ns (list, one.id);
+  move_process (&one, ns.pid, ack[0]);
+  assert_not_found (NULL, &ns, FALSE);
+  assert_not_found (NULL, &ns, TRUE);
+
+  netns_release (&one);
+  netns_release (&two);
+  close (ack[0]);
+  close (ack[1]);
+}
+END_TEST
+
+static int
+compare_own (int message_fd, gpointer data)
+{
+  PortholeTestSockets s;
+  g_autofree char *reason = NULL;
+  g_autoptr(GArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  /* a namespace of our own, so no other test's sockets come and go between the dumps */
+  if (!porthole_test_enter_netns (&reason) || !porthole_test_sockets_spawn (&s, "porthole-kid", &reason))
+    {
+      dprintf (message_fd, "%s", reason);
+      return 2;
+    }
+  list = porthole_netns_list (NULL, &error);
+  if (list == NULL || !g_array_index (list, PortholeNetns, 0).own)
+    status = 3;
+  for (int force_proc = 0; force_proc <= 1 && status == 0; force_proc++)
+    {
+      g_autoptr(GArray) a = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+      g_autoptr(GArray) b = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+      PortholeSource sa = -1, sb = -2;
+
+      if (!porthole_netns_dump (NULL, &g_array_index (list, PortholeNetns, 0), ALL, force_proc,
+                                a, &sa, &error) ||
+          !porthole_socktable_dump (NULL, ALL, force_proc, b, &sb, &error))
+        status = 4;
+      else if (sa != sb || a->len != b->len || a->len < 6 ||
+               memcmp (a->data, b->data, a->len * sizeof (PortholeSockInfo)) != 0)
+        status = 5;
+      for (guint i = 0; status == 0 && i < a->len; i++)
+        if (g_array_index (a, PortholeSockInfo, i).netns != 0)
+          status = 6;
+    }
+  porthole_test_sockets_release (&s);
+  return status;
+}
+
+/* Our own namespace's dump is porthole_socktable_dump's, rows unmarked */
+START_TEST (test_dump_own)
+{
+  g_autofree char *message = NULL;
+  int status = porthole_test_run_forked (compare_own, NULL, &message);
+
+  ck_assert_msg (status == 0, "status %d: %s", status, message);
+}
+END_TEST
+
 static char *
 write_table (const char *dir, const char *name, const char *body)
 {
@@ -454,6 +789,61 @@ START_TEST (test_list_fixture)
 }
 END_TEST
 
+static void
+replace_file (const char *root, const char *pid, const char *name)
+{
+  g_autofree char *path = g_build_filename (root, pid, "net", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *fresh = g_strconcat (path, ".new", NULL);
+
+  /* same contents, new inode: the process is now in another namespace */
+  ck_assert (g_file_get_contents (path, &contents, NULL, NULL));
+  ck_assert (g_file_set_contents (fresh, contents, -1, NULL));
+  ck_assert_int_eq (rename (fresh, path), 0);
+}
+
+START_TEST (test_dump_fixture)
+{
+  g_autofree char *root = make_fixture_root ();
+  g_autofree char *net = g_build_filename (root, "net", NULL);
+  g_autoptr(GArray) list = list_ok (root);
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) own = NULL;
+  g_autoptr(GArray) table = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
+  g_autoptr(GError) error = NULL;
+  PortholeNetns ns = g_array_index (list, PortholeNetns, 1);
+  PortholeSource source = -1;
+
+  rows = dump_ok (root, &ns, PORTHOLE_DUMP_DEFAULT, FALSE, &source);
+  ck_assert_int_eq (source, PORTHOLE_SOURCE_PROC);
+  ck_assert_uint_eq (rows->len, 2);
+  ck_assert_uint_eq (g_array_index (rows, PortholeSockInfo, 0).inode, 2001);
+  ck_assert_uint_eq (g_array_index (rows, PortholeSockInfo, 1).inode, 2002);
+  for (guint i = 0; i < rows->len; i++)
+    ck_assert_uint_eq (g_array_index (rows, PortholeSockInfo, i).netns, ns.id);
+  g_clear_pointer (&rows, g_array_unref);
+
+  /* 200 left: 201 is still there */
+  replace_file (root, "200", "tcp");
+  rows = dump_ok (root, &ns, PORTHOLE_DUMP_DEFAULT, FALSE, NULL);
+  ck_assert_uint_eq (rows->len, 2);
+  /* and then 201: nobody is left */
+  replace_file (root, "201", "tcp");
+  assert_not_found (root, &ns, FALSE);
+
+  /* our own, through <root>/net as porthole_socktable_dump reads it */
+  ck_assert_int_eq (symlink ("self/net", net), 0);
+  own = dump_ok (root, &g_array_index (list, PortholeNetns, 0), ALL, TRUE, &source);
+  ck_assert_int_eq (source, PORTHOLE_SOURCE_PROC);
+  ck_assert (porthole_socktable_dump (root, ALL, TRUE, table, NULL, &error));
+  ck_assert_uint_eq (own->len, 1);
+  ck_assert_uint_eq (table->len, 1);
+  ck_assert (memcmp (own->data, table->data, sizeof (PortholeSockInfo)) == 0);
+  ck_assert_uint_eq (g_array_index (own, PortholeSockInfo, 0).netns, 0);
+  remove_tree (root);
+}
+END_TEST
+
 static Suite *
 netns_suite (void)
 {
@@ -464,10 +854,16 @@ netns_suite (void)
   tcase_set_timeout (tc, 60);
 
   tcase_add_test (tc, test_list_fixture);
+  tcase_add_test (tc, test_dump_fixture);
   if (geteuid () == 0)
     {
       tcase_add_test (tc, test_list_real);
       tcase_add_test (tc, test_id_matches_kernel);
+      tcase_add_test (tc, test_dump_real);
+      tcase_add_test (tc, test_dump_unprivileged);
+      tcase_add_test (tc, test_dump_vanished);
+      tcase_add_test (tc, test_dump_moved);
+      tcase_add_test (tc, test_dump_own);
     }
   else
     fprintf (stderr, "# not root: no namespaces of the test's own to look at\n");

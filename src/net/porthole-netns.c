@@ -4,6 +4,8 @@
 
 #include "porthole-netns.h"
 
+#include "porthole-procnet.h"
+
 #include <gio/gio.h>
 
 #include <dirent.h>
@@ -11,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/nsfs.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -213,4 +216,196 @@ porthole_netns_list (const char *proc_root, GError **error)
     }
   close (root_fd);
   return g_steal_pointer (&list);
+}
+
+/* Reading another namespace goes through one of its processes, which may exit or move to
+ * another namespace at any moment; each attempt then looks for another process in it. */
+#define MAX_ATTEMPTS 3
+
+typedef enum {
+  READ_OK,
+  READ_MOVED,     /* the process is no longer in the namespace: try another one */
+  READ_REFUSED,   /* not allowed to enter: read /proc instead */
+  READ_FAILED,
+} ReadResult;
+
+/* The lowest pid still in namespace @id, @hint first; 0 when none is left */
+static int
+find_pid (int root_fd, guint64 id, int hint)
+{
+  char name[16];
+  struct dirent *de;
+  DIR *dir;
+  int found = 0;
+
+  g_snprintf (name, sizeof name, "%d", hint);
+  if (hint > 0 && netns_of (root_fd, name) == id)
+    return hint;
+  dir = open_dir (root_fd);
+  if (dir == NULL)
+    return 0;
+  while ((de = readdir (dir)) != NULL)
+    {
+      int pid = parse_pid (de->d_name);
+
+      if (pid > 0 && (found == 0 || pid < found) && netns_of (root_fd, de->d_name) == id)
+        found = pid;
+    }
+  closedir (dir);
+  return found;
+}
+
+typedef struct {
+  int                ns_fd;
+  const char        *thread_self;   /* <proc_root>/thread-self */
+  guint64            id;
+  PortholeDumpFlags  flags;
+  GArray            *out;
+  PortholeSource     source;
+  ReadResult         result;
+  GError            *error;
+} EnterData;
+
+/* Runs in a thread of its own, which ends here: setns() changes the namespace of the calling
+ * thread only, and no other thread of porthole's must ever see a namespace change. */
+static gpointer
+enter_and_dump (gpointer data)
+{
+  EnterData *d = data;
+  g_autofree char *tcp = g_build_filename (d->thread_self, "net", "tcp", NULL);
+  struct stat st;
+
+  if (setns (d->ns_fd, CLONE_NEWNET) < 0)
+    {
+      d->result = READ_REFUSED;
+      return NULL;
+    }
+  /* The descriptor was opened through a pid, which may have moved before it was opened: this
+   * thread's own /proc entry says which namespace it really is in */
+  if (stat (tcp, &st) < 0 || st.st_ino != d->id)
+    {
+      d->result = READ_MOVED;
+      return NULL;
+    }
+  /* thread-self: a fallback to /proc/net must read this thread's tables, not the process's */
+  if (!porthole_socktable_dump (d->thread_self, d->flags, FALSE, d->out, &d->source, &d->error))
+    d->result = READ_FAILED;
+  else
+    d->result = READ_OK;
+  return NULL;
+}
+
+static ReadResult
+read_inside (int root_fd, const char *proc_root, int pid, const PortholeNetns *ns,
+             PortholeDumpFlags flags, GArray *out, PortholeSource *source, GError **error)
+{
+  g_autofree char *thread_self = g_build_filename (proc_root, "thread-self", NULL);
+  EnterData d = { -1, thread_self, ns->id, flags, out, PORTHOLE_SOURCE_NETLINK, READ_FAILED, NULL };
+  char path[64];
+  GThread *thread;
+
+  g_snprintf (path, sizeof path, "%d/ns/net", pid);
+  d.ns_fd = openat (root_fd, path, O_RDONLY | O_CLOEXEC);
+  if (d.ns_fd < 0)
+    return errno == ENOENT || errno == ESRCH ? READ_MOVED : READ_REFUSED;
+  thread = g_thread_try_new ("porthole-netns", enter_and_dump, &d, error);
+  if (thread == NULL)
+    {
+      close (d.ns_fd);
+      return READ_FAILED;
+    }
+  g_thread_join (thread);
+  close (d.ns_fd);
+  if (d.result == READ_FAILED)
+    g_propagate_error (error, d.error);
+  *source = d.source;
+  return d.result;
+}
+
+static ReadResult
+read_through_proc (int root_fd, const char *proc_root, int pid, const PortholeNetns *ns,
+                   PortholeDumpFlags flags, GArray *out, GError **error)
+{
+  g_autofree char *pid_root = g_strdup_printf ("%s/%d", proc_root, pid);
+  g_autoptr(GError) local_error = NULL;
+  char name[16];
+  guint initial = out->len;
+  gboolean ok;
+
+  ok = porthole_procnet_read (pid_root, flags, out, &local_error);
+  /* Each file shows the namespace the process is in when it is opened; the caller saw it in
+   * @ns just before, and if it is still there now, every table came from @ns (short of a move
+   * out and back in meanwhile). A missing tcp6 counts as IPv6 off, so this also catches a
+   * process that exited half-way. */
+  g_snprintf (name, sizeof name, "%d", pid);
+  if (netns_of (root_fd, name) != ns->id)
+    {
+      g_array_set_size (out, initial);
+      return READ_MOVED;
+    }
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return READ_FAILED;
+    }
+  return READ_OK;
+}
+
+gboolean
+porthole_netns_dump (const char          *proc_root,
+                     const PortholeNetns *ns,
+                     PortholeDumpFlags    flags,
+                     gboolean             force_proc,
+                     GArray              *out,
+                     PortholeSource      *source_used,
+                     GError             **error)
+{
+  PortholeSource source = PORTHOLE_SOURCE_NETLINK;
+  ReadResult result = READ_MOVED;
+  guint initial;
+  int root_fd;
+
+  g_return_val_if_fail (ns != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (ns->own)
+    return porthole_socktable_dump (proc_root, flags, force_proc, out, source_used, error);
+
+  if (proc_root == NULL)
+    proc_root = "/proc";
+  root_fd = open_root (proc_root, error);
+  if (root_fd < 0)
+    return FALSE;
+  initial = out->len;
+  for (guint attempt = 0; attempt < MAX_ATTEMPTS && result == READ_MOVED; attempt++)
+    {
+      int pid = find_pid (root_fd, ns->id, attempt == 0 ? ns->pid : 0);
+
+      if (pid == 0)
+        break;
+      result = READ_REFUSED;
+      if (ns->enterable && !force_proc)
+        result = read_inside (root_fd, proc_root, pid, ns, flags, out, &source, error);
+      if (result == READ_REFUSED)
+        {
+          source = PORTHOLE_SOURCE_PROC;
+          result = read_through_proc (root_fd, proc_root, pid, ns, flags, out, error);
+        }
+    }
+  close (root_fd);
+
+  if (result == READ_MOVED)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 "network namespace %" G_GUINT64_FORMAT ": no process left in it to read it through",
+                 ns->id);
+  if (result != READ_OK)
+    {
+      g_array_set_size (out, initial);
+      return FALSE;
+    }
+  for (guint i = initial; i < out->len; i++)
+    g_array_index (out, PortholeSockInfo, i).netns = ns->id;
+  if (source_used)
+    *source_used = source;
+  return TRUE;
 }

@@ -29,7 +29,12 @@ GArray  *porthole_netns_list (const char *proc_root, GError **error);
  * for our own namespace exactly what porthole_socktable_dump does today; for another one, sock_diag
  * inside it when ns->enterable (a short-lived thread that setns()es into <proc_root>/<pid>/ns/net,
  * dumps, and exits, so no other thread ever changes namespace), else the /proc/<pid>/net/{tcp,tcp6,udp,udp6}
- * parser. A namespace that vanishes mid-dump is an error for that namespace only (G_IO_ERROR_NOT_FOUND). */
+ * parser. A namespace that vanishes mid-dump is an error for that namespace only (G_IO_ERROR_NOT_FOUND).
+ *
+ * Our own namespace's rows keep netns 0, as porthole_socktable_dump gives them. @force_proc: the
+ * /proc parser in every namespace. When ns->pid has exited or moved to another namespace since
+ * the list, another process still in @ns is read through instead (the lowest pid); rows are never
+ * taken from a namespace other than @ns. On failure @out is left as it was. */
 gboolean porthole_netns_dump (const char *proc_root, const PortholeNetns *ns, PortholeDumpFlags flags,
                               gboolean force_proc, GArray *out, PortholeSource *source_used, GError **error);
 
