@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Times reading every network namespace against reading ours alone: bench-netns makes a private
+# "host" namespace with 30,000 loopback sockets and 20 namespaces of 500 sockets each (root only).
+# Usage: bench/netns.sh BUILDDIR [NS [PER [HOST [RUNS]]]]
+set -euo pipefail
+build=$(cd "${1:?usage: bench/netns.sh BUILDDIR [NS [PER [HOST [RUNS]]]]}" && pwd)
+shift
+if [ "$(id -u)" -ne 0 ]; then
+  echo "netns: needs root (it makes network namespaces of its own); skipped"
+  exit 0
+fi
+exec "$build/bench/bench-netns" "$@"
