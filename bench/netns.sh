@@ -10,4 +10,6 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "netns: needs root (it makes network namespaces of its own); skipped"
   exit 0
 fi
-exec "$build/bench/bench-netns" "$@"
+# A pid namespace of its own (with its own /proc), so that the list sees the benchmark's
+# processes only, not whatever else runs on this machine
+exec unshare --pid --fork --mount-proc "$build/bench/bench-netns" "$@"
