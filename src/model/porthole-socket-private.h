@@ -21,7 +21,8 @@ PortholeSocket *porthole_socket_new (const PortholeSockInfo    *info,
 void            porthole_socket_mark_closed (PortholeSocket *self, gint64 now);
 
 /* Hash and equality over the identity of a row: protocol, family, state, both endpoints,
- * inode. Used with PortholeSockInfo pointers. */
+ * inode, network namespace (a TIME_WAIT row has no inode, and two namespaces may hold the same
+ * 4-tuple). Used with PortholeSockInfo pointers. */
 guint    porthole_sockinfo_key_hash (gconstpointer info);
 gboolean porthole_sockinfo_key_equal (gconstpointer a, gconstpointer b);
 

@@ -235,6 +235,8 @@ porthole_sockinfo_key_hash (gconstpointer data)
       MIX (parts[p][i]);
   for (guint i = 0; i < 8; i++)
     MIX (info->inode >> (8 * i));
+  for (guint i = 0; i < 8; i++)
+    MIX (info->netns >> (8 * i));
 #undef MIX
   return h;
 }
@@ -246,7 +248,7 @@ porthole_sockinfo_key_equal (gconstpointer a, gconstpointer b)
 
   return x->protocol == y->protocol && x->family == y->family && x->state == y->state &&
          x->local_port == y->local_port && x->remote_port == y->remote_port &&
-         x->inode == y->inode &&
+         x->inode == y->inode && x->netns == y->netns &&
          memcmp (x->local_addr, y->local_addr, 16) == 0 &&
          memcmp (x->remote_addr, y->remote_addr, 16) == 0;
 }

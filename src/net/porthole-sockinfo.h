@@ -22,6 +22,7 @@ typedef struct {
   guint64 inode;             /* 0 for sockets without a file (TIME_WAIT, SYN_RECV) */
   guint32 rx_queue;
   guint32 tx_queue;
+  guint64 netns;             /* 0: porthole's own network namespace; else PortholeNetns.id */
 } PortholeSockInfo;
 
 typedef enum {
