@@ -184,6 +184,33 @@ START_TEST (test_many)
 }
 END_TEST
 
+/* "~" items take ports out of the spec's ranges, wherever they stand in it */
+START_TEST (test_exclusions)
+{
+  static const char argv[] = "pasta\0-t\0~5,1-10:101,~2-3,~4,~10\0-u\0~53,53\0";
+  static const guint16 expected[] = { 1, 6, 7, 8, 9 };
+  g_autoptr(GArray) forwards = porthole_forwarder_parse_cmdline (argv, sizeof argv - 1);
+  g_autoptr(GString) hostile = g_string_new ("pasta");
+  g_autoptr(GArray) none = NULL;
+  gint64 start;
+
+  ck_assert_uint_eq (forwards->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      ck_assert_uint_eq (g_array_index (forwards, PortholeForward, i).host_port, expected[i]);
+      ck_assert_uint_eq (g_array_index (forwards, PortholeForward, i).container_port, expected[i] + 100);
+    }
+  /* every port of every option excluded: nothing, and no walk over 65,535 ports each time */
+  for (int i = 0; i < 10000; i++)
+    g_string_append_len (hostile, "\0-t\0001-65535,~1-65535", 20);
+  start = g_get_monotonic_time ();
+  none = porthole_forwarder_parse_cmdline (hostile->str, hostile->len);
+  ck_assert_uint_eq (none->len, 0);
+  ck_assert_msg (g_get_monotonic_time () - start < 2 * G_USEC_PER_SEC, "took %" G_GINT64_FORMAT " us",
+                 g_get_monotonic_time () - start);
+}
+END_TEST
+
 /* Only @len bytes count, with or without the last NUL */
 START_TEST (test_length_bounds)
 {
@@ -300,6 +327,7 @@ forwarder_suite (void)
   tcase_add_loop_test (tc, test_fixtures, 0, G_N_ELEMENTS (cases));
   tcase_add_test (tc, test_fixtures_all_listed);
   tcase_add_test (tc, test_many);
+  tcase_add_test (tc, test_exclusions);
   tcase_add_test (tc, test_length_bounds);
   tcase_add_test (tc, test_read_proc_root);
   tcase_add_test (tc, test_real_process);

@@ -179,6 +179,92 @@ parse_range (const char *text, gsize len, guint16 *first, guint16 *last)
          parse_port (dash + 1, len - (gsize) (dash + 1 - text), last) && *first <= *last;
 }
 
+typedef struct {
+  guint first;
+  guint last;
+} Span;
+
+static int
+compare_spans (gconstpointer a, gconstpointer b)
+{
+  const Span *x = a, *y = b;
+
+  return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Sorted, with overlapping and adjacent spans merged: so between two exclusions there is
+ * always a port to forward, and walking a range costs at most one step per forward added. */
+static void
+merge_spans (GArray *spans)
+{
+  guint out = 0;
+
+  g_array_sort (spans, compare_spans);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      Span s = g_array_index (spans, Span, i);
+
+      if (out > 0 && s.first <= g_array_index (spans, Span, out - 1).last + 1)
+        {
+          Span *prev = &g_array_index (spans, Span, out - 1);
+
+          prev->last = MAX (prev->last, s.last);
+        }
+      else
+        g_array_index (spans, Span, out++) = s;
+    }
+  g_array_set_size (spans, out);
+}
+
+/* The first exclusion that ends at or after @port (binary search) */
+static guint
+first_exclusion (GArray *excluded, guint port)
+{
+  guint lo = 0, hi = excluded->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (excluded, Span, mid).last < port)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Forwards @first-@last to @target on, except the excluded ports; FALSE once the bound is hit */
+static gboolean
+add_range (GArray *forwards, guint8 protocol, const char *address, guint first, guint last,
+           guint target, GArray *excluded)
+{
+  guint e = first_exclusion (excluded, first);
+  guint p = first;
+
+  while (p <= last)
+    {
+      guint stop = last;
+
+      if (e < excluded->len)
+        {
+          const Span *x = &g_array_index (excluded, Span, e);
+
+          if (x->first <= p)
+            {
+              p = x->last + 1;
+              e++;
+              continue;
+            }
+          stop = MIN (last, x->first - 1);
+        }
+      for (; p <= stop; p++)
+        if (!add_forward (forwards, protocol, address, (guint16) p, NULL, (guint16) (target + (p - first))))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 /* One pasta -t/-u spec: comma-separated "[addr[%iface]/]first[-last][:target[-target_last]]"
  * items, "~first[-last]" exclusions (which apply to the whole spec), or the words "none",
  * "auto" and "all" (nothing known from the command line: ignored). */
@@ -186,20 +272,21 @@ static void
 parse_pasta_spec (const char *spec, guint8 protocol, GArray *forwards)
 {
   g_auto(GStrv) items = g_strsplit (spec, ",", -1);
-  g_autofree guint8 *excluded = NULL;
+  g_autoptr(GArray) excluded = g_array_new (FALSE, FALSE, sizeof (Span));
 
   /* exclusions first: "~25,1-100" and "1-100,~25" mean the same */
   for (guint i = 0; items[i] != NULL; i++)
     {
       guint16 first, last;
 
-      if (items[i][0] != '~' || !parse_range (items[i] + 1, strlen (items[i] + 1), &first, &last))
-        continue;
-      if (excluded == NULL)
-        excluded = g_malloc0 (G_MAXUINT16 + 1);
-      for (guint p = first; p <= last; p++)
-        excluded[p] = 1;
+      if (items[i][0] == '~' && parse_range (items[i] + 1, strlen (items[i] + 1), &first, &last))
+        {
+          Span s = { first, last };
+
+          g_array_append_val (excluded, s);
+        }
     }
+  merge_spans (excluded);
 
   for (guint i = 0; items[i] != NULL; i++)
     {
@@ -237,14 +324,8 @@ parse_pasta_spec (const char *spec, guint8 protocol, GArray *forwards)
         continue;
       if ((guint) target + (last - first) > G_MAXUINT16)
         continue;
-      for (guint p = first; p <= last; p++)
-        {
-          if (excluded != NULL && excluded[p])
-            continue;
-          if (!add_forward (forwards, protocol, address, (guint16) p, NULL,
-                            (guint16) (target + (p - first))))
-            return;
-        }
+      if (!add_range (forwards, protocol, address, first, last, target, excluded))
+        return;
     }
 }
 
