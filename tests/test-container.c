@@ -231,33 +231,47 @@ START_TEST (test_read_proc_root)
 }
 END_TEST
 
-/* The writable cgroup v2 hierarchy: /sys/fs/cgroup (unified) or /sys/fs/cgroup/unified
- * (hybrid); NULL with a reason when there is none we may write to. */
+typedef struct {
+  const char      *path;      /* under the test's own directory in the hierarchy */
+  PortholeRuntime  runtime;
+  const char      *id;
+} Layout;
+
+/* A hierarchy we may write to: cgroup v2 at /sys/fs/cgroup (unified) or /sys/fs/cgroup/unified
+ * (hybrid), or the v1 name=systemd hierarchy at /sys/fs/cgroup/systemd (hybrid and legacy);
+ * NULL with a reason when there is none. */
 static char *
-find_cgroup2 (char **reason)
+find_hierarchy (gboolean v2, char **reason)
 {
-  static const char * const mounts[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+  static const char * const v2_mounts[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+  static const char * const v1_mounts[] = { "/sys/fs/cgroup/systemd" };
+  const char * const *mounts = v2 ? v2_mounts : v1_mounts;
+  gsize n = v2 ? G_N_ELEMENTS (v2_mounts) : G_N_ELEMENTS (v1_mounts);
 
   if (geteuid () != 0)
     {
       *reason = g_strdup ("not root: cgroups cannot be made");
       return NULL;
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (mounts); i++)
+  for (gsize i = 0; i < n; i++)
     {
       struct statfs st;
 
-      if (statfs (mounts[i], &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC && access (mounts[i], W_OK) == 0)
+      if (statfs (mounts[i], &st) == 0 &&
+          st.f_type == (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC) &&
+          access (mounts[i], W_OK) == 0)
         return g_strdup (mounts[i]);
     }
-  *reason = g_strdup ("no writable cgroup2 mount at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+  *reason = g_strdup (v2 ? "no writable cgroup2 mount at /sys/fs/cgroup or /sys/fs/cgroup/unified"
+                         : "no writable cgroup v1 name=systemd mount at /sys/fs/cgroup/systemd");
   return NULL;
 }
 
-/* Our own cgroup v2 path, "/" when unknown */
+/* Our own path in the v2 hierarchy ("0::") or v1 name=systemd; "/" when unknown */
 static char *
-own_cgroup (void)
+own_cgroup (gboolean v2)
 {
+  const char *prefix = v2 ? "0::/" : ":name=systemd:/";
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
 
@@ -265,8 +279,12 @@ own_cgroup (void)
     return g_strdup ("/");
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "0::/"))
-      return g_strdup (lines[i] + 3);
+    {
+      const char *at = strstr (lines[i], prefix);
+
+      if (at != NULL && (v2 ? at == lines[i] : TRUE))
+        return g_strdup (at + strlen (prefix) - 1);
+    }
   return g_strdup ("/");
 }
 
@@ -291,44 +309,35 @@ move_to (const char *cgroup_dir, pid_t pid, char **reason)
 }
 
 /* A real process placed in cgroups named the way each runtime names them, read back from
- * /proc/<pid>/cgroup through porthole_container_read (). */
-START_TEST (test_real_cgroups)
+ * /proc/<pid>/cgroup through porthole_container_read (), then moved home; every directory
+ * made is removed. */
+static void
+run_layouts (gboolean v2, const Layout *layouts, gsize n_layouts)
 {
-  static const struct { const char *path; PortholeRuntime runtime; const char *id; } layouts[] = {
-    { "system.slice/docker-" ID ".scope", PORTHOLE_RUNTIME_DOCKER, ID },
-    { "user.slice/libpod-" ID ".scope/container", PORTHOLE_RUNTIME_PODMAN, ID },
-    { "user.slice/libpod-conmon-" ID ".scope", PORTHOLE_RUNTIME_NONE, NULL },
-    { "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-" ID ".scope",
-      PORTHOLE_RUNTIME_KUBERNETES, ID },
-    { "crio-" ID ".scope", PORTHOLE_RUNTIME_CRIO, ID },
-    { "lxc.payload.web", PORTHOLE_RUNTIME_LXC, "web" },
-    { "machine.slice/systemd-nspawn@my\\x2dbox.service/payload", PORTHOLE_RUNTIME_NSPAWN, "my-box" },
-    { "app.slice/app-flatpak-org.gnome.Maps-12345.scope", PORTHOLE_RUNTIME_FLATPAK, "org.gnome.Maps" },
-    { "app.slice/session-2.scope", PORTHOLE_RUNTIME_NONE, NULL },
-  };
   g_autofree char *reason = NULL;
-  g_autofree char *mount = find_cgroup2 (&reason);
+  g_autofree char *mount = find_hierarchy (v2, &reason);
   g_autofree char *home = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *own = own_cgroup ();
+  g_autofree char *own = own_cgroup (v2);
   int hold[2];
   pid_t child;
   int status;
 
   if (mount == NULL)
     {
-      fprintf (stderr, "# real cgroup test skipped: %s\n", reason);
+      fprintf (stderr, "# real cgroup %s test skipped: %s\n", v2 ? "v2" : "v1", reason);
       return;
     }
   base = g_strdup_printf ("%s/porthole-test-%d", mount, (int) getpid ());
   home = g_build_filename (mount, own, NULL);
   if (g_mkdir (base, 0755) != 0)
     {
-      fprintf (stderr, "# real cgroup test skipped: mkdir %s: %s\n", base, g_strerror (errno));
+      fprintf (stderr, "# real cgroup %s test skipped: mkdir %s: %s\n", v2 ? "v2" : "v1", base,
+               g_strerror (errno));
       return;
     }
 
-  /* the child only waits, holding nothing, until the pipe closes */
+  /* the child only waits, holding nothing, until the pipe closes (or this test dies) */
   ck_assert (pipe (hold) == 0);
   child = fork ();
   ck_assert (child >= 0);
@@ -343,9 +352,11 @@ START_TEST (test_real_cgroups)
     }
   close (hold[0]);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (layouts); i++)
+  for (gsize i = 0; i < n_layouts; i++)
     {
       g_autofree char *dir = g_build_filename (base, layouts[i].path, NULL);
+      g_autofree char *cgroup_file = g_strdup_printf ("/proc/%d/cgroup", (int) child);
+      g_autofree char *text = NULL;
       g_autofree char *why = NULL;
       g_auto(PortholeContainerRef) ref = { 0 };
       gboolean found;
@@ -353,18 +364,13 @@ START_TEST (test_real_cgroups)
       ck_assert_msg (g_mkdir_with_parents (dir, 0755) == 0, "mkdir %s: %s", dir, g_strerror (errno));
       ck_assert_msg (move_to (dir, child, &why), "%s", why);
       found = porthole_container_read ("/proc", child, &ref);
-      {
-        g_autofree char *p = g_strdup_printf ("/proc/%d/cgroup", (int) child);
-        g_autofree char *text = NULL;
-
-        g_file_get_contents (p, &text, NULL, NULL);
-        ck_assert_msg (found == (layouts[i].runtime != PORTHOLE_RUNTIME_NONE) &&
-                       ref.runtime == layouts[i].runtime && g_strcmp0 (ref.id, layouts[i].id) == 0,
-                       "%s: found %d runtime %d id %s from %s", layouts[i].path, found, ref.runtime,
-                       ref.id, text);
-      }
+      g_file_get_contents (cgroup_file, &text, NULL, NULL);
+      ck_assert_msg (found == (layouts[i].runtime != PORTHOLE_RUNTIME_NONE) &&
+                     ref.runtime == layouts[i].runtime && g_strcmp0 (ref.id, layouts[i].id) == 0,
+                     "%s: found %d runtime %d id %s from %s", layouts[i].path, found, ref.runtime,
+                     ref.id, text);
       ck_assert_msg (move_to (home, child, &why), "%s", why);
-      /* remove the directories made for this layout, deepest first */
+      /* the directories made for this layout, deepest first */
       while (strcmp (dir, base) != 0)
         {
           char *parent = g_path_get_dirname (dir);
@@ -378,6 +384,52 @@ START_TEST (test_real_cgroups)
   close (hold[1]);
   ck_assert (waitpid (child, &status, 0) == child);
   ck_assert_msg (g_rmdir (base) == 0, "rmdir %s: %s", base, g_strerror (errno));
+}
+
+START_TEST (test_real_cgroups_v2)
+{
+  static const Layout layouts[] = {
+    { "system.slice/docker-" ID ".scope", PORTHOLE_RUNTIME_DOCKER, ID },
+    { "user.slice/libpod-" ID ".scope/container", PORTHOLE_RUNTIME_PODMAN, ID },
+    { "user.slice/libpod-conmon-" ID ".scope", PORTHOLE_RUNTIME_NONE, NULL },
+    { "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-" ID ".scope",
+      PORTHOLE_RUNTIME_KUBERNETES, ID },
+    { "crio-" ID ".scope", PORTHOLE_RUNTIME_CRIO, ID },
+    { "lxc.payload.web", PORTHOLE_RUNTIME_LXC, "web" },
+    { "machine.slice/systemd-nspawn@my\\x2dbox.service/payload", PORTHOLE_RUNTIME_NSPAWN, "my-box" },
+    { "machine.slice/systemd-nspawn@my\\x2dbox.service/supervisor", PORTHOLE_RUNTIME_NONE, NULL },
+    { "app.slice/app-flatpak-org.gnome.Maps-12345.scope", PORTHOLE_RUNTIME_FLATPAK, "org.gnome.Maps" },
+    { "app.slice/session-2.scope", PORTHOLE_RUNTIME_NONE, NULL },
+  };
+
+  run_layouts (TRUE, layouts, G_N_ELEMENTS (layouts));
+}
+END_TEST
+
+/* v1 name=systemd (hybrid hosts): the "0::" line then names no container, and the v1 line
+ * is read instead */
+START_TEST (test_real_cgroups_v1)
+{
+  static const Layout layouts[] = {
+    { "docker/" ID, PORTHOLE_RUNTIME_DOCKER, ID },
+    { "kubepods/burstable/pod6f1c2d3e/" ID, PORTHOLE_RUNTIME_KUBERNETES, ID },
+    { "system.slice/cups.service", PORTHOLE_RUNTIME_NONE, NULL },
+  };
+  g_autofree char *own = own_cgroup (TRUE);
+
+  /* where v2 holds the test somewhere already, the process moved in v1 stays in that v2 group */
+  if (strcmp (own, "/") != 0)
+    {
+      g_autofree char *text = g_strdup_printf ("0::%s\n", own);
+      g_auto(PortholeContainerRef) ref = { 0 };
+
+      if (porthole_container_parse_cgroup (text, strlen (text), &ref))
+        {
+          fprintf (stderr, "# real cgroup v1 test skipped: this test runs in a container (%s)\n", own);
+          return;
+        }
+    }
+  run_layouts (FALSE, layouts, G_N_ELEMENTS (layouts));
 }
 END_TEST
 
@@ -393,7 +445,8 @@ container_suite (void)
   tcase_add_test (tc, test_v2_preferred);
   tcase_add_test (tc, test_strings);
   tcase_add_test (tc, test_read_proc_root);
-  tcase_add_test (tc, test_real_cgroups);
+  tcase_add_test (tc, test_real_cgroups_v2);
+  tcase_add_test (tc, test_real_cgroups_v1);
   suite_add_tcase (s, tc);
   return s;
 }
