@@ -9,7 +9,9 @@
 #include <string.h>
 
 const PortholeFuzzTarget porthole_fuzz_targets[] = {
+  { "cgroup", porthole_fuzz_cgroup },
   { "escape", porthole_fuzz_escape },
+  { "forwarder", porthole_fuzz_forwarder },
   { "port", porthole_fuzz_port },
   { "port-lookup", porthole_fuzz_port_lookup },
   { "portlist", porthole_fuzz_portlist },

@@ -15,7 +15,9 @@ typedef struct {
   PortholeFuzzFunc  func;
 } PortholeFuzzTarget;
 
+int porthole_fuzz_cgroup (const guint8 *data, gsize size);
 int porthole_fuzz_escape (const guint8 *data, gsize size);
+int porthole_fuzz_forwarder (const guint8 *data, gsize size);
 int porthole_fuzz_port (const guint8 *data, gsize size);
 int porthole_fuzz_port_lookup (const guint8 *data, gsize size);
 int porthole_fuzz_portlist (const guint8 *data, gsize size);
