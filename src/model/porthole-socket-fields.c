@@ -4,6 +4,8 @@
 
 #include "porthole-socket-fields.h"
 
+#include <string.h>
+
 static const char *
 get_range (PortholeSocket *s)
 {
@@ -89,4 +91,104 @@ porthole_socket_to_json (PortholeSocket *socket, JsonBuilder *b)
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+/* A member's two nodes: json-glib 1.6's json_node_init_*() cannot switch an existing node
+ * between null and a value (json_node_unset() leaves the freed JsonValue behind and the next
+ * init writes to it), so a field that turns null or back swaps which node the row holds */
+typedef struct {
+  JsonNode *value;
+  JsonNode *null;
+  gboolean  is_null;
+} Member;
+
+struct _PortholeSocketJsonWriter {
+  JsonGenerator *generator;
+  JsonObject    *row;
+  Member         members[G_N_ELEMENTS (fields)];
+};
+
+PortholeSocketJsonWriter *
+porthole_socket_json_writer_new (void)
+{
+  PortholeSocketJsonWriter *writer = g_new0 (PortholeSocketJsonWriter, 1);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+
+  writer->row = json_object_new ();
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      Member *m = &writer->members[f];
+
+      m->value = fields[f].get_string ? json_node_init_string (json_node_alloc (), "")
+                                      : json_node_init_int (json_node_alloc (), 0);
+      m->null = json_node_new (JSON_NODE_NULL);
+      m->is_null = TRUE;
+      json_object_set_member (writer->row, fields[f].name, json_node_ref (m->null));
+    }
+  json_node_set_object (root, writer->row);
+  writer->generator = json_generator_new ();
+  /* the generator's root is a copy of @root that shares (refs) the row object: the members
+   * updated below are the ones it writes */
+  json_generator_set_root (writer->generator, root);
+  return writer;
+}
+
+static JsonNode *
+show_member (PortholeSocketJsonWriter *writer, guint f, gboolean is_null)
+{
+  Member *m = &writer->members[f];
+
+  if (m->is_null != is_null)
+    {
+      /* replaces the node in place: the member keeps its position */
+      json_object_set_member (writer->row, fields[f].name,
+                              json_node_ref (is_null ? m->null : m->value));
+      m->is_null = is_null;
+    }
+  return m->value;
+}
+
+void
+porthole_socket_json_writer_append (PortholeSocketJsonWriter *writer,
+                                    PortholeSocket           *socket,
+                                    GString                  *out)
+{
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      if (fields[f].get_string)
+        {
+          const char *v = fields[f].get_string (socket);
+          JsonNode *node = show_member (writer, f, v == NULL);
+
+          /* most values repeat from row to row ("tcp", "ipv4", "ESTABLISHED", the user, the
+           * range): comparing is cheaper than freeing and copying */
+          if (v != NULL && strcmp (json_node_get_string (node), v) != 0)
+            json_node_set_string (node, v);
+        }
+      else
+        {
+          gboolean is_null = FALSE;
+          gint64 v = fields[f].get_int (socket, &is_null);
+          JsonNode *node = show_member (writer, f, is_null);
+
+          if (!is_null)
+            json_node_set_int (node, v);
+        }
+    }
+  json_generator_to_gstring (writer->generator, out);
+}
+
+void
+porthole_socket_json_writer_free (PortholeSocketJsonWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  g_object_unref (writer->generator);
+  json_object_unref (writer->row);
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      json_node_unref (writer->members[f].value);
+      json_node_unref (writer->members[f].null);
+    }
+  g_free (writer);
 }

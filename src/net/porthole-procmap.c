@@ -116,11 +116,10 @@ typedef struct {
   gint        denied;      /* atomic */
 } Walk;
 
-/* Keeps the lowest pid for @inode; returns TRUE when this completed the set. */
-static gboolean
+/* Keeps the lowest pid for @inode; marks the walk complete once every wanted inode has one. */
+static void
 record_owner (Walk *walk, guint64 inode, int pid)
 {
-  gboolean completed = FALSE;
   gpointer old;
 
   g_mutex_lock (&walk->lock);
@@ -128,17 +127,13 @@ record_owner (Walk *walk, guint64 inode, int pid)
     {
       g_hash_table_insert (walk->owners, g_memdup2 (&inode, sizeof inode), GINT_TO_POINTER (pid));
       if (g_hash_table_size (walk->owners) == walk->n_wanted)
-        {
-          g_atomic_int_set (&walk->complete, 1);
-          completed = TRUE;
-        }
+        g_atomic_int_set (&walk->complete, 1);
     }
   else if (GPOINTER_TO_INT (old) > pid)
     {
       g_hash_table_replace (walk->owners, g_memdup2 (&inode, sizeof inode), GINT_TO_POINTER (pid));
     }
   g_mutex_unlock (&walk->lock);
-  return completed;
 }
 
 /* <pid>/comm read through the process's own directory descriptor: once the process has
@@ -210,8 +205,11 @@ scan_process (Walk *walk, int pid)
       if (!g_hash_table_contains (walk->wanted, &inode))
         continue;
       found = TRUE;
-      if (record_owner (walk, inode, pid))
-        break;
+      /* Completing the set stops the other threads between processes, but not this one
+       * mid-table: a socket further down this pid's fds may be a shared one that a higher
+       * pid claimed first, and the lowest pid must keep it (readdir order is the file
+       * system's: ascending in /proc, not in a copied tree on tmpfs) */
+      record_owner (walk, inode, pid);
     }
   closedir (dir);
   /* after the fd walk, through the same directory: the name is this process's or none */
