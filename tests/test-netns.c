@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-netns.h"
 #include "porthole-test-sockets.h"
 
 #include "porthole-netns.h"
@@ -9,43 +10,13 @@
 
 #include <gio/gio.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define ALL (PORTHOLE_DUMP_DEFAULT | PORTHOLE_DUMP_ALL_STATES)
-/* Fixed: the namespaces are the test's own, so nothing else can hold it there */
-#define PORT 5080
-#define MAX_PROCS 4
-
-enum { TCP4_LISTEN, TCP6_LISTEN, UDP4, CLIENT, ACCEPTED, N_SOCKETS };
-
-/* A network namespace made by the test: its first process opened the sockets, then forked
- * the others, which share them. Each process takes commands on its own pipe: 'm' moves it to
- * a fresh namespace of its own, end of file ends it. */
-typedef struct {
-  guint   n;
-  pid_t   pids[MAX_PROCS];
-  int     command_fds[MAX_PROCS];
-  guint64 id;
-  guint64 inodes[N_SOCKETS];
-  guint16 client_port;
-} TestNetns;
-
-typedef struct {
-  gboolean ok;
-  char     reason[128];
-  guint64  inodes[N_SOCKETS];
-  guint16  client_port;
-} Report;
 
 static guint64
 stat_inode (const char *path)
@@ -54,185 +25,6 @@ stat_inode (const char *path)
 
   return stat (path, &st) == 0 ? st.st_ino : 0;
 }
-
-static guint64
-netns_of_pid (pid_t pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/net/tcp", (int) pid);
-
-  return stat_inode (path);
-}
-
-static int
-fd_inode_listen (int fd, const struct sockaddr *sa, socklen_t len, int type, guint64 *inode)
-{
-  struct stat st;
-  int one = 1;
-
-  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (sa->sa_family == AF_INET6)
-    setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  if (bind (fd, sa, len) < 0 || (type == SOCK_STREAM && listen (fd, 8) < 0) || fstat (fd, &st) < 0)
-    return -1;
-  *inode = st.st_ino;
-  return fd;
-}
-
-static gboolean
-open_sockets (Report *r)
-{
-  struct sockaddr_in any4 = { .sin_family = AF_INET, .sin_port = htons (PORT) };
-  struct sockaddr_in6 any6 = { .sin6_family = AF_INET6, .sin6_port = htons (PORT) };
-  struct sockaddr_in lo4 = { .sin_family = AF_INET, .sin_port = htons (PORT),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof lo4;
-  struct stat st;
-  int l4, client, accepted;
-
-  l4 = fd_inode_listen (socket (AF_INET, SOCK_STREAM, 0), (struct sockaddr *) &any4,
-                        sizeof any4, SOCK_STREAM, &r->inodes[TCP4_LISTEN]);
-  if (l4 < 0 ||
-      fd_inode_listen (socket (AF_INET6, SOCK_STREAM, 0), (struct sockaddr *) &any6, sizeof any6,
-                       SOCK_STREAM, &r->inodes[TCP6_LISTEN]) < 0 ||
-      fd_inode_listen (socket (AF_INET, SOCK_DGRAM, 0), (struct sockaddr *) &any4, sizeof any4,
-                       SOCK_DGRAM, &r->inodes[UDP4]) < 0)
-    return FALSE;
-  client = socket (AF_INET, SOCK_STREAM, 0);
-  if (client < 0 || connect (client, (struct sockaddr *) &lo4, sizeof lo4) < 0 ||
-      fstat (client, &st) < 0)
-    return FALSE;
-  r->inodes[CLIENT] = st.st_ino;
-  if (getsockname (client, (struct sockaddr *) &lo4, &len) < 0)
-    return FALSE;
-  r->client_port = ntohs (lo4.sin_port);
-  accepted = accept (l4, NULL, NULL);
-  if (accepted < 0 || fstat (accepted, &st) < 0)
-    return FALSE;
-  r->inodes[ACCEPTED] = st.st_ino;
-  return TRUE;
-}
-
-/* A process of the namespace: obeys its command pipe, then exits */
-static void G_GNUC_NORETURN
-serve_commands (int command_fd, int ack_fd)
-{
-  char c;
-  ssize_t n;
-
-  while ((n = read (command_fd, &c, 1)) > 0 || (n < 0 && errno == EINTR))
-    {
-      if (n > 0 && c == 'm')
-        {
-          char ok = porthole_test_enter_netns (NULL) ? 'y' : 'n';
-
-          if (write (ack_fd, &ok, 1) != 1)
-            _exit (1);
-        }
-    }
-  while (waitpid (-1, NULL, 0) > 0)
-    ;
-  _exit (0);
-}
-
-/* Ends process @i and reaps it when it is the first one (the others are its children) */
-static void
-netns_end_process (TestNetns *t, guint i)
-{
-  if (t->command_fds[i] >= 0)
-    close (t->command_fds[i]);
-  t->command_fds[i] = -1;
-  if (i == 0 && t->pids[0] > 0)
-    {
-      waitpid (t->pids[0], NULL, 0);
-      t->pids[0] = 0;
-    }
-}
-
-static void
-netns_release (TestNetns *t)
-{
-  for (guint i = t->n; i-- > 0;)
-    netns_end_process (t, i);
-}
-
-/* Forks a process into a new network namespace with the sockets, and @n - 1 more in it */
-static gboolean
-netns_spawn (TestNetns *t, guint n, int ack_fd, char **reason)
-{
-  int report_pipe[2];
-  int commands[MAX_PROCS][2];
-  Report report = { 0 };
-  pid_t pid;
-  ssize_t got;
-
-  g_assert (n >= 1 && n <= MAX_PROCS);
-  memset (t, 0, sizeof *t);
-  if (pipe (report_pipe) < 0)
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (pipe2 (commands[i], O_CLOEXEC) < 0)
-      return FALSE;
-  pid = fork ();
-  if (pid < 0)
-    return FALSE;
-  if (pid == 0)
-    {
-      g_autofree char *why = NULL;
-
-      prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-      close (report_pipe[0]);
-      for (guint i = 0; i < n; i++)
-        close (commands[i][1]);
-      report.ok = porthole_test_enter_netns (&why) && open_sockets (&report);
-      if (!report.ok)
-        g_snprintf (report.reason, sizeof report.reason, "child: %s", why ? why : g_strerror (errno));
-      /* The others, started after the sockets so the namespace is theirs too */
-      for (guint i = 1; i < n && report.ok; i++)
-        {
-          pid_t sibling = fork ();
-
-          if (sibling == 0)
-            {
-              prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-              close (report_pipe[1]);
-              serve_commands (commands[i][0], ack_fd);
-            }
-          t->pids[i] = sibling;
-        }
-      if (write (report_pipe[1], &report, sizeof report) != sizeof report ||
-          write (report_pipe[1], t->pids + 1, (n - 1) * sizeof t->pids[0]) !=
-            (ssize_t) ((n - 1) * sizeof t->pids[0]))
-        _exit (1);
-      close (report_pipe[1]);
-      serve_commands (commands[0][0], ack_fd);
-    }
-
-  close (report_pipe[1]);
-  for (guint i = 0; i < n; i++)
-    {
-      close (commands[i][0]);
-      t->command_fds[i] = commands[i][1];
-    }
-  t->n = n;
-  t->pids[0] = pid;
-  got = read (report_pipe[0], &report, sizeof report);
-  if (got == sizeof report && report.ok && n > 1 &&
-      read (report_pipe[0], t->pids + 1, (n - 1) * sizeof t->pids[0]) !=
-        (ssize_t) ((n - 1) * sizeof t->pids[0]))
-    got = 0;
-  close (report_pipe[0]);
-  if (got != sizeof report || !report.ok)
-    {
-      *reason = g_strdup (got == sizeof report ? report.reason : "child died");
-      netns_release (t);
-      return FALSE;
-    }
-  memcpy (t->inodes, report.inodes, sizeof t->inodes);
-  t->client_port = report.client_port;
-  t->id = netns_of_pid (pid);
-  return t->id != 0;
-}
-
 static const PortholeNetns *
 find_ns (GArray *list, guint64 id)
 {
@@ -268,18 +60,18 @@ list_ok (const char *proc_root)
 /* Each namespace once, however many processes it has; ours first */
 START_TEST (test_list_real)
 {
-  TestNetns a, b;
+  PortholeTestNetns a, b;
   g_autofree char *reason = NULL;
   g_autoptr(GArray) list = NULL;
   const PortholeNetns *ns;
   guint64 own = stat_inode ("/proc/self/net/tcp");
   pid_t b_pid;
 
-  ck_assert_msg (netns_spawn (&a, 3, -1, &reason), "%s", reason);
-  ck_assert_msg (netns_spawn (&b, 1, -1, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&a, 3, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&b, 1, &reason), "%s", reason);
   ck_assert (a.id != b.id && a.id != own && b.id != own);
   for (guint i = 1; i < a.n; i++)
-    ck_assert_uint_eq (netns_of_pid (a.pids[i]), a.id);
+    ck_assert_uint_eq (porthole_test_netns_of_pid (a.pids[i]), a.id);
 
   list = list_ok (NULL);
   ns = &g_array_index (list, PortholeNetns, 0);
@@ -304,14 +96,14 @@ START_TEST (test_list_real)
   ck_assert_int_eq (ns->pid, b.pids[0]);
 
   b_pid = b.pids[0];
-  netns_release (&b);
+  porthole_test_netns_release (&b);
   g_clear_pointer (&list, g_array_unref);
   list = list_ok (NULL);
   /* The kernel may give a gone namespace's id to a new one (another test's) at once */
   ns = find_ns (list, b.id);
   ck_assert (ns == NULL || ns->pid != b_pid);
   ck_assert (find_ns (list, a.id) != NULL);
-  netns_release (&a);
+  porthole_test_netns_release (&a);
 }
 END_TEST
 
@@ -323,12 +115,12 @@ START_TEST (test_id_matches_kernel)
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-  TestNetns a;
+  PortholeTestNetns a;
   g_autofree char *reason = NULL;
   const char *name;
   guint compared = 0;
 
-  ck_assert_msg (netns_spawn (&a, 2, -1, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&a, 2, &reason), "%s", reason);
   ck_assert (dir != NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -364,7 +156,7 @@ START_TEST (test_id_matches_kernel)
   /* at least our own process and the test's namespace were compared */
   ck_assert_uint_ge (g_hash_table_size (by_ns), 2);
   ck_assert_uint_ge (compared, 3);
-  netns_release (&a);
+  porthole_test_netns_release (&a);
 }
 END_TEST
 
@@ -407,9 +199,9 @@ normalize (GArray *rows)
 /* Exactly the namespace's sockets (@all: every state; else the three listening ones), each
  * marked with the namespace. Returns a description of the first difference, or NULL. */
 static char *
-check_rows (GArray *rows, const TestNetns *t, gboolean all)
+check_rows (GArray *rows, const PortholeTestNetns *t, gboolean all)
 {
-  guint want = all ? N_SOCKETS : 3;
+  guint want = all ? PORTHOLE_TEST_NETNS_N_SOCKETS : 3;
 
   if (rows->len != want)
     return g_strdup_printf ("%u rows, not %u", rows->len, want);
@@ -418,17 +210,17 @@ check_rows (GArray *rows, const TestNetns *t, gboolean all)
       const PortholeSockInfo *r = &g_array_index (rows, PortholeSockInfo, i);
       guint k;
 
-      for (k = 0; k < N_SOCKETS && t->inodes[k] != r->inode; k++)
+      for (k = 0; k < PORTHOLE_TEST_NETNS_N_SOCKETS && t->inodes[k] != r->inode; k++)
         ;
-      if (k == N_SOCKETS || (!all && k >= CLIENT))
+      if (k == PORTHOLE_TEST_NETNS_N_SOCKETS || (!all && k >= PORTHOLE_TEST_NETNS_CLIENT))
         return g_strdup_printf ("row %u: inode %" G_GUINT64_FORMAT " is not ours", i, r->inode);
       if (r->netns != t->id)
         return g_strdup_printf ("row %u: netns %" G_GUINT64_FORMAT, i, r->netns);
-      if (r->local_port != (k == CLIENT ? t->client_port : PORT) ||
-          r->remote_port != (k == CLIENT ? PORT : k == ACCEPTED ? t->client_port : 0))
+      if (r->local_port != (k == PORTHOLE_TEST_NETNS_CLIENT ? t->client_port : PORTHOLE_TEST_NETNS_PORT) ||
+          r->remote_port != (k == PORTHOLE_TEST_NETNS_CLIENT ? PORTHOLE_TEST_NETNS_PORT : k == PORTHOLE_TEST_NETNS_ACCEPTED ? t->client_port : 0))
         return g_strdup_printf ("row %u: ports %u -> %u", i, r->local_port, r->remote_port);
-      if (r->protocol != (k == UDP4 ? IPPROTO_UDP : IPPROTO_TCP) ||
-          r->family != (k == TCP6_LISTEN ? AF_INET6 : AF_INET))
+      if (r->protocol != (k == PORTHOLE_TEST_NETNS_UDP4 ? IPPROTO_UDP : IPPROTO_TCP) ||
+          r->family != (k == PORTHOLE_TEST_NETNS_TCP6_LISTEN ? AF_INET6 : AF_INET))
         return g_strdup_printf ("row %u: protocol %u family %u", i, r->protocol, r->family);
     }
   return NULL;
@@ -453,12 +245,12 @@ assert_same_rows (GArray *a, GArray *b)
  * namespace's, with its id, though both hold 0.0.0.0:5080 */
 START_TEST (test_dump_real)
 {
-  TestNetns t[2];
+  PortholeTestNetns t[2];
   g_autofree char *reason = NULL;
   g_autoptr(GArray) list = NULL;
 
-  ck_assert_msg (netns_spawn (&t[0], 2, -1, &reason), "%s", reason);
-  ck_assert_msg (netns_spawn (&t[1], 1, -1, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&t[0], 2, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&t[1], 1, &reason), "%s", reason);
   list = list_ok (NULL);
   for (guint i = 0; i < 2; i++)
     {
@@ -483,15 +275,15 @@ START_TEST (test_dump_real)
           g_clear_pointer (&listening, g_array_unref);
         }
     }
-  netns_release (&t[1]);
-  netns_release (&t[0]);
+  porthole_test_netns_release (&t[1]);
+  porthole_test_netns_release (&t[0]);
 }
 END_TEST
 
 static int
 dump_as_nobody (int message_fd, gpointer data)
 {
-  const TestNetns *t = data;
+  const PortholeTestNetns *t = data;
   g_autoptr(GArray) list = NULL;
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
   g_autoptr(GArray) forced = g_array_new (FALSE, FALSE, sizeof (PortholeSockInfo));
@@ -540,15 +332,15 @@ dump_as_nobody (int message_fd, gpointer data)
 /* An unprivileged user may not enter root's namespace, but reads the same rows through /proc */
 START_TEST (test_dump_unprivileged)
 {
-  TestNetns t;
+  PortholeTestNetns t;
   g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
   int status;
 
-  ck_assert_msg (netns_spawn (&t, 2, -1, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&t, 2, &reason), "%s", reason);
   status = porthole_test_run_as_nobody (dump_as_nobody, &t, &message);
   ck_assert_msg (status == 0, "status %d: %s", status, message);
-  netns_release (&t);
+  porthole_test_netns_release (&t);
 }
 END_TEST
 
@@ -571,55 +363,36 @@ assert_not_found (const char *proc_root, const PortholeNetns *ns, gboolean force
 /* The last process of a namespace exits between the list and the dump */
 START_TEST (test_dump_vanished)
 {
-  TestNetns t;
+  PortholeTestNetns t;
   g_autofree char *reason = NULL;
   g_autoptr(GArray) list = NULL;
   PortholeNetns ns;
 
-  ck_assert_msg (netns_spawn (&t, 2, -1, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&t, 2, &reason), "%s", reason);
   list = list_ok (NULL);
   ns = copy_ns (list, t.id);
-  netns_release (&t);
+  porthole_test_netns_release (&t);
   assert_not_found (NULL, &ns, FALSE);
   assert_not_found (NULL, &ns, TRUE);
 }
 END_TEST
 
-static void
-move_process (TestNetns *t, int pid, int ack_fd)
-{
-  char c = 'm';
-
-  for (guint i = 0; i < t->n; i++)
-    if (t->pids[i] == pid)
-      {
-        ck_assert_int_eq (write (t->command_fds[i], &c, 1), 1);
-        ck_assert_int_eq (read (ack_fd, &c, 1), 1);
-        ck_assert_int_eq (c, 'y');
-        ck_assert (netns_of_pid (pid) != t->id);
-        return;
-      }
-  ck_abort_msg ("pid %d is not the namespace's", pid);
-}
-
 /* The process the list named moves to another namespace: another one of the namespace is read
  * through, and when there is none, the namespace is gone; never the new namespace's rows */
 START_TEST (test_dump_moved)
 {
-  TestNetns two, one;
+  PortholeTestNetns two, one;
   g_autofree char *reason = NULL;
   g_autoptr(GArray) list = NULL;
   PortholeNetns ns;
-  int ack[2];
 
-  ck_assert_int_eq (pipe (ack), 0);
-  ck_assert_msg (netns_spawn (&two, 2, ack[1], &reason), "%s", reason);
-  ck_assert_msg (netns_spawn (&one, 1, ack[1], &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&two, 2, &reason), "%s", reason);
+  ck_assert_msg (porthole_test_netns_spawn (&one, 1, &reason), "%s", reason);
   list = list_ok (NULL);
 
   ns = copy_ns (list, two.id);
   ck_assert_uint_eq (ns.n_pids, 2);
-  move_process (&two, ns.pid, ack[0]);
+  ck_assert (porthole_test_netns_move (&two, ns.pid));
   for (int force_proc = 0; force_proc <= 1; force_proc++)
     {
       PortholeSource source = -1;
@@ -630,14 +403,12 @@ START_TEST (test_dump_moved)
     }
 
   ns = copy_ns (list, one.id);
-  move_process (&one, ns.pid, ack[0]);
+  ck_assert (porthole_test_netns_move (&one, ns.pid));
   assert_not_found (NULL, &ns, FALSE);
   assert_not_found (NULL, &ns, TRUE);
 
-  netns_release (&one);
-  netns_release (&two);
-  close (ack[0]);
-  close (ack[1]);
+  porthole_test_netns_release (&one);
+  porthole_test_netns_release (&two);
 }
 END_TEST
 
