@@ -255,6 +255,23 @@ START_TEST (test_read_proc_root)
   ck_assert_uint_eq (g_array_index (forwards, PortholeForward, 0).host_port, 8080);
   ck_assert_uint_eq (g_array_index (forwards, PortholeForward, 0).container_port, 80);
   ck_assert_ptr_null (porthole_forwarder_read (root, 21));
+  /* long command lines: a forwarder's is read whole, anything else stops at argv[0] */
+  {
+    g_autofree char *many = g_build_filename (g_getenv ("PORTHOLE_FIXTURES"), "cmdline", "hostile-many-t", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *other = g_malloc (1024 * 1024);
+    g_autoptr(GArray) all = NULL;
+    gsize len;
+
+    ck_assert (g_file_get_contents (many, &contents, &len, NULL) && len > 4096);
+    ck_assert (g_file_set_contents (file, contents, (gssize) len, NULL));
+    all = porthole_forwarder_read (root, 20);
+    ck_assert_uint_eq (all->len, PORTHOLE_FORWARDER_MAX_FORWARDS);
+    memset (other, 'x', 1024 * 1024);
+    memcpy (other, "/usr/bin/sleep", 15);
+    ck_assert (g_file_set_contents (file, other, 1024 * 1024, NULL));
+    ck_assert_ptr_null (porthole_forwarder_read (root, 20));
+  }
   /* this test program is no forwarder */
   ck_assert_ptr_null (porthole_forwarder_read (NULL, getpid ()));
   g_unlink (file);

@@ -5,8 +5,14 @@
 #include "porthole-forwarder.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The kernel caps a command line well below this; a fixture tree might not */
+#define MAX_CMDLINE (16 * 1024 * 1024)
 
 typedef enum {
   TOOL_NONE,
@@ -50,38 +56,46 @@ add_forward (GArray *forwards, guint8 protocol, const char *host_address, guint1
   return TRUE;
 }
 
-/* The argv strings, split at NULs within @len only; a last string without its NUL counts. */
+/* The argv strings: pointers into @copy (the argv with one NUL added), split at NULs within
+ * @len only; a last string without its NUL counts. */
 static GPtrArray *
-split_argv (const char *argv, gsize len)
+split_argv (const char *copy, gsize len)
 {
-  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *args = g_ptr_array_new ();
   gsize start = 0;
 
   for (gsize i = 0; i <= len; i++)
-    if (i == len || argv[i] == '\0')
+    if (i == len || copy[i] == '\0')
       {
         if (i < len || i > start)
-          g_ptr_array_add (args, g_strndup (argv + start, i - start));
+          g_ptr_array_add (args, (gpointer) (copy + start));
         start = i + 1;
       }
   return args;
 }
 
+/* From argv[0] (up to the first NUL within @len), before anything is copied: most processes
+ * are no forwarder, and their argv may be megabytes long. */
 static Tool
-tool_of (const char *arg0)
+tool_of (const char *argv, gsize len)
 {
-  const char *base = strrchr (arg0, '/');
+  static const struct { const char *name; Tool tool; } tools[] = {
+    { "docker-proxy", TOOL_DOCKER_PROXY },
+    { "rootlessport", TOOL_ROOTLESSPORT },
+    /* pasta ships a second build for CPUs with AVX2 and re-executes itself as that */
+    { "pasta", TOOL_PASTA },
+    { "pasta.avx2", TOOL_PASTA },
+    { "slirp4netns", TOOL_SLIRP4NETNS },
+  };
+  const char *nul = memchr (argv, '\0', len);
+  gsize arg0_len = nul ? (gsize) (nul - argv) : len;
+  const char *slash = memrchr (argv, '/', arg0_len);
+  const char *base = slash ? slash + 1 : argv;
+  gsize base_len = arg0_len - (gsize) (base - argv);
 
-  base = base ? base + 1 : arg0;
-  if (strcmp (base, "docker-proxy") == 0)
-    return TOOL_DOCKER_PROXY;
-  if (strcmp (base, "rootlessport") == 0)
-    return TOOL_ROOTLESSPORT;
-  /* pasta ships a second build for CPUs with AVX2 and re-executes itself as that */
-  if (strcmp (base, "pasta") == 0 || strcmp (base, "pasta.avx2") == 0)
-    return TOOL_PASTA;
-  if (strcmp (base, "slirp4netns") == 0)
-    return TOOL_SLIRP4NETNS;
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    if (base_len == strlen (tools[i].name) && memcmp (base, tools[i].name, base_len) == 0)
+      return tools[i].tool;
   return TOOL_NONE;
 }
 
@@ -409,17 +423,20 @@ GArray *
 porthole_forwarder_parse_cmdline (const char *argv, gsize len)
 {
   g_autoptr(GPtrArray) args = NULL;
+  g_autofree char *copy = NULL;
   GArray *forwards;
   Tool tool;
 
   if (argv == NULL || len == 0)
     return NULL;
-  args = split_argv (argv, len);
-  if (args->len == 0)
-    return NULL;
-  tool = tool_of (g_ptr_array_index (args, 0));
+  tool = tool_of (argv, len);
   if (tool == TOOL_NONE)
     return NULL;
+  /* one copy with a NUL after the last string; the arguments point into it */
+  copy = g_malloc (len + 1);
+  memcpy (copy, argv, len);
+  copy[len] = '\0';
+  args = split_argv (copy, len);
 
   forwards = new_forwards ();
   switch (tool)
@@ -445,10 +462,30 @@ GArray *
 porthole_forwarder_read (const char *proc_root, int pid)
 {
   g_autofree char *path = g_strdup_printf ("%s/%d/cmdline", proc_root ? proc_root : "/proc", pid);
-  g_autofree char *contents = NULL;
-  gsize len = 0;
+  g_autoptr(GByteArray) buf = NULL;
+  gboolean eof = FALSE;
+  int fd;
 
-  if (!g_file_get_contents (path, &contents, &len, NULL))
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return NULL;
-  return porthole_forwarder_parse_cmdline (contents, len);
+  buf = g_byte_array_new ();
+  while (!eof && buf->len < MAX_CMDLINE)
+    {
+      guint8 chunk[4096];
+      ssize_t n = read (fd, chunk, MIN (sizeof chunk, MAX_CMDLINE - buf->len));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        eof = TRUE;
+      else
+        g_byte_array_append (buf, chunk, (guint) n);
+      /* called for every process: decide on argv[0] alone before reading the rest */
+      if (buf->len > 0 && buf->len <= sizeof chunk && (eof || memchr (buf->data, '\0', buf->len)) &&
+          tool_of ((const char *) buf->data, buf->len) == TOOL_NONE)
+        break;
+    }
+  close (fd);
+  return porthole_forwarder_parse_cmdline ((const char *) buf->data, buf->len);
 }
