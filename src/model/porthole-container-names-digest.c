@@ -36,7 +36,7 @@ problem_for (const char *runtime, const char *where, const GError *error, guint 
                             timeout_ms / 1000.0);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     {
-      g_autofree char *size = g_format_size (max_bytes);
+      g_autofree char *size = g_format_size_full (max_bytes, G_FORMAT_SIZE_IEC_UNITS);
 
       return g_strdup_printf (_("%s's container list is too large (over %s, from %s)"), name,
                               size, path);
