@@ -9,6 +9,7 @@
 #include <string.h>
 
 const PortholeFuzzTarget porthole_fuzz_targets[] = {
+  { "container-json", porthole_fuzz_container_json },
   { "escape", porthole_fuzz_escape },
   { "port", porthole_fuzz_port },
   { "port-lookup", porthole_fuzz_port_lookup },

@@ -15,6 +15,7 @@ typedef struct {
   PortholeFuzzFunc  func;
 } PortholeFuzzTarget;
 
+int porthole_fuzz_container_json (const guint8 *data, gsize size);
 int porthole_fuzz_escape (const guint8 *data, gsize size);
 int porthole_fuzz_port (const guint8 *data, gsize size);
 int porthole_fuzz_port_lookup (const guint8 *data, gsize size);
