@@ -169,8 +169,12 @@ server_new (const char *name, Mode mode, const char *body, gssize length)
   g_mutex_init (&server->lock);
   server->path = in_tmp (name);
   server->mode = mode;
-  server->body = g_strdup (body != NULL ? body : "");
-  server->body_length = length >= 0 ? (gsize) length : strlen (server->body);
+  if (body == NULL)
+    body = "";
+  server->body_length = length >= 0 ? (gsize) length : strlen (body);
+  server->body = g_malloc (server->body_length + 1);
+  memcpy (server->body, body, server->body_length);
+  server->body[server->body_length] = '\0';
   server->service = g_threaded_socket_service_new (8);
   address = g_unix_socket_address_new (server->path);
   g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address,

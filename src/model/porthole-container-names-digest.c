@@ -25,6 +25,10 @@ problem_for (const char *runtime, const char *where, const GError *error, guint 
   if (error == NULL)
     return g_strdup_printf (_("%s answered with something that is not a container list (%s)"),
                             name, path);
+  /* The sandbox hides the host's runtime sockets: "not running" would be a guess */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+      && g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return g_strdup_printf (_("%s cannot be seen from inside the Flatpak sandbox (%s)"), name, path);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     return g_strdup_printf (_("%s is not running (nothing answers at %s)"), name, path);
