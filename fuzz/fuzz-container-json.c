@@ -24,7 +24,7 @@ check_text (const char *text)
 int
 porthole_fuzz_container_json (const guint8 *data, gsize size)
 {
-  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_container_info_free);
+  g_autoptr(GPtrArray) infos = porthole_container_info_array_new ();
   g_autofree char *copy = NULL;
   gboolean ok;
 
@@ -42,14 +42,15 @@ porthole_fuzz_container_json (const guint8 *data, gsize size)
 
       porthole_fuzz_assert (info->id != NULL && info->id[0] != '\0' && strlen (info->id) <= 128);
       for (const char *p = info->id; *p != '\0'; p++)
-        porthole_fuzz_assert (g_ascii_isxdigit (*p) || g_ascii_islower (*p) || g_ascii_isdigit (*p));
+        porthole_fuzz_assert (g_ascii_islower (*p) || g_ascii_isdigit (*p));
       check_text (info->name);
       check_text (info->image);
       porthole_fuzz_assert (info->runtime != NULL);
       porthole_fuzz_assert (info->ports->len <= PORTHOLE_CONTAINER_PORTS_MAX);
       for (guint j = 0; j < info->ports->len; j++)
         {
-          const PortholeContainerPort *port = &g_array_index (info->ports, PortholeContainerPort, j);
+          const PortholeContainerPort *port =
+            &g_array_index (info->ports, PortholeContainerPort, j);
 
           porthole_fuzz_assert (port->protocol == IPPROTO_TCP || port->protocol == IPPROTO_UDP);
           porthole_fuzz_assert (port->container_port > 0);

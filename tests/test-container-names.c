@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A stand-in Docker/Podman API: HTTP/1.1 on a unix socket in a temporary directory, one
  * request per connection, answered from tests/fixtures/docker-api/ or misbehaving on purpose.
@@ -347,7 +348,8 @@ START_TEST (test_docker)
   assert_docker_fixture (names);
   /* Docker answered; only Podman, absent, is a problem */
   ck_assert_ptr_nonnull (porthole_container_names_get_problem (names));
-  ck_assert_ptr_nonnull (strstr (porthole_container_names_get_problem (names), "Podman is not running"));
+  ck_assert_ptr_nonnull (strstr (porthole_container_names_get_problem (names),
+                                 "Podman is not running"));
   ck_assert_ptr_null (strstr (porthole_container_names_get_problem (names), "Docker"));
 
   /* The same answer again: no "changed", and borrowed pointers stay valid */
@@ -560,7 +562,8 @@ START_TEST (test_hung)
 
   porthole_container_names_set_timeout (names, 2000);
   refresh_and_wait (names, &run);
-  g_test_message ("gave up on the hung server after %" G_GINT64_FORMAT " ms", run.elapsed_us / 1000);
+  g_test_message ("gave up on the hung server after %" G_GINT64_FORMAT " ms",
+                  run.elapsed_us / 1000);
   ck_assert_int_ge (run.elapsed_us, 2000 * 1000);
   ck_assert_int_lt (run.elapsed_us, slow (2500) * G_GINT64_CONSTANT (1000));
   ck_assert_uint_eq (docker->requests, 1);
@@ -713,7 +716,8 @@ is_clean (const char *text)
 
 START_TEST (test_hostile_names)
 {
-  g_autoptr(GString) body = g_string_new ("[{\"Id\":\"0123456789ab\",\"Names\":[\"/\\u001b[31mred\\u0007");
+  g_autoptr(GString) body =
+    g_string_new ("[{\"Id\":\"0123456789ab\",\"Names\":[\"/\\u001b[31mred\\u0007");
   g_autoptr(GString) image = g_string_new (NULL);
   Run run = { 0 };
   Server *docker = NULL;
@@ -726,7 +730,8 @@ START_TEST (test_hostile_names)
   /* 10 KB of multi-byte text as the image */
   for (guint i = 0; i < 5 * 1024; i++)
     g_string_append (image, "é");
-  g_string_append_printf (body, "{\"Id\":\"0123456789ac\",\"Names\":[\"\\\\x41\"],\"Image\":\"%s\"}]",
+  g_string_append_printf (body,
+                          "{\"Id\":\"0123456789ac\",\"Names\":[\"\\\\x41\"],\"Image\":\"%s\"}]",
                           image->str);
   docker = server_new ("docker.sock", ANSWER, body->str, (gssize) body->len);
   names = names_new ("docker.sock", NULL, NULL, &run);
@@ -758,7 +763,7 @@ START_TEST (test_cancel)
   g_autoptr(PortholeContainerNames) names = names_new ("docker.sock", NULL, NULL, &first);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
-  porthole_container_names_set_timeout (names, 1000);
+  porthole_container_names_set_timeout (names, slow (1000));
   refresh (names, &first, cancellable);
   refresh (names, &second, NULL);
   porthole_test_spin (100);
@@ -806,15 +811,38 @@ START_TEST (test_cancel_all)
 }
 END_TEST
 
+/* A socket this user may not write to; root may write anywhere, so as root only the sentence
+ * is checked (test_problem_words) */
+START_TEST (test_permission_denied)
+{
+  Run run = { 0 };
+  Server *docker = server_new ("docker.sock", ANSWER, "[]", -1);
+  g_autoptr(PortholeContainerNames) names = names_new ("docker.sock", NULL, NULL, &run);
+
+  if (geteuid () == 0)
+    {
+      server_stop (docker);
+      return;
+    }
+  ck_assert_int_eq (g_chmod (docker->path, 0), 0);
+  refresh_and_wait (names, &run);
+  ck_assert_uint_eq (docker->requests, 0);
+  ck_assert_ptr_nonnull (strstr (porthole_container_names_get_problem (names),
+                                 "permission denied on"));
+  server_stop (docker);
+}
+END_TEST
+
 /* The sentences for states the tests cannot stage as root (access() always passes) */
 START_TEST (test_problem_words)
 {
   g_autoptr(GError) denied = g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "x");
   g_autoptr(GError) http = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "HTTP 500");
-  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_container_info_free);
+  g_autoptr(GPtrArray) infos = porthole_container_info_array_new ();
   g_autofree char *one = porthole_container_names_digest ("docker", "/d.sock", NULL, NULL, denied,
                                                           2000, 1024, infos);
-  g_autofree char *two = porthole_container_names_digest ("podman", "/p.sock", "/nonexistent/x.json",
+  g_autofree char *two = porthole_container_names_digest ("podman", "/p.sock",
+                                                          "/nonexistent/x.json",
                                                           NULL, http, 2000, 1024, infos);
 
   ck_assert_str_eq (one, "Docker does not let this user ask for container names "
@@ -849,6 +877,7 @@ container_names_suite (void)
   tcase_add_test (tc, test_hostile_names);
   tcase_add_test (tc, test_cancel);
   tcase_add_test (tc, test_cancel_all);
+  tcase_add_test (tc, test_permission_denied);
   tcase_add_test (tc, test_problem_words);
   suite_add_tcase (s, tc);
   return s;

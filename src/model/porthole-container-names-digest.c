@@ -28,13 +28,15 @@ problem_for (const char *runtime, const char *where, const GError *error, guint 
   /* The sandbox hides the host's runtime sockets: "not running" would be a guess */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
       && g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
-    return g_strdup_printf (_("%s cannot be seen from inside the Flatpak sandbox (%s)"), name, path);
+    return g_strdup_printf (_("%s cannot be seen from inside the Flatpak sandbox (%s)"),
+                            name, path);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     return g_strdup_printf (_("%s is not running (nothing answers at %s)"), name, path);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    return g_strdup_printf (_("%s does not let this user ask for container names (permission denied on %s)"),
-                            name, path);
+    return g_strdup_printf (
+      _("%s does not let this user ask for container names (permission denied on %s)"),
+      name, path);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_strdup_printf (_("%s timed out: no answer from %s within %.1f s"), name, path,
                             timeout_ms / 1000.0);

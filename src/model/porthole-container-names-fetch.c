@@ -175,8 +175,9 @@ on_sent (GObject *source, GAsyncResult *result, gpointer data)
     }
   fetch->stream = g_steal_pointer (&stream);
   fetch->body = g_byte_array_new ();
-  g_input_stream_read_async (fetch->stream, fetch->buffer, MIN ((gsize) CHUNK, fetch->max_bytes + 1),
-                             G_PRIORITY_DEFAULT, fetch->cancellable, on_read, task);
+  g_input_stream_read_async (fetch->stream, fetch->buffer,
+                             MIN ((gsize) CHUNK, fetch->max_bytes + 1), G_PRIORITY_DEFAULT,
+                             fetch->cancellable, on_read, task);
 }
 
 static void

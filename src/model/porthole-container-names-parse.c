@@ -30,6 +30,12 @@ porthole_container_info_free (PortholeContainerInfo *info)
   g_free (info);
 }
 
+GPtrArray *
+porthole_container_info_array_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_container_info_free);
+}
+
 static void
 port_clear (gpointer data)
 {

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 /* Ports kept per container: a libpod "range" may claim thousands */
 #define PORTHOLE_CONTAINER_PORTS_MAX 1024
 
-void     porthole_container_info_free (PortholeContainerInfo *info);
+void      porthole_container_info_free (PortholeContainerInfo *info);
+/* An empty GPtrArray that frees its PortholeContainerInfo items */
+GPtrArray *porthole_container_info_array_new (void);
 gboolean porthole_container_info_equal (const PortholeContainerInfo *a,
                                         const PortholeContainerInfo *b);
 

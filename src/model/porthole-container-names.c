@@ -183,14 +183,15 @@ table_equal (PortholeContainerNames *self, GPtrArray *infos)
 static void
 refresh_apply (PortholeContainerNames *self, Refresh *refresh)
 {
-  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_container_info_free);
+  g_autoptr(GPtrArray) infos = porthole_container_info_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) problem = g_string_new (NULL);
 
   for (guint r = 0; r < N_RUNTIMES; r++)
     {
       if (refresh->problems[r] != NULL)
-        g_string_append_printf (problem, "%s%s", problem->len > 0 ? "\n" : "", refresh->problems[r]);
+        g_string_append_printf (problem, "%s%s", problem->len > 0 ? "\n" : "",
+                                refresh->problems[r]);
       for (guint i = 0; refresh->infos[r] != NULL && i < refresh->infos[r]->len; i++)
         {
           PortholeContainerInfo *info = g_ptr_array_index (refresh->infos[r], i);
@@ -256,7 +257,7 @@ digest_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 {
   Job *job = data;
 
-  job->infos = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_container_info_free);
+  job->infos = porthole_container_info_array_new ();
   job->problem = porthole_container_names_digest (runtime_ids[job->runtime], job->socket_path,
                                                   job->storage_path, job->body, job->error,
                                                   job->timeout_ms, job->max_bytes, job->infos);
@@ -376,8 +377,8 @@ porthole_container_names_refresh_finish (PortholeContainerNames *self,
                                          GError                **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == porthole_container_names_refresh_async,
-                        FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == porthole_container_names_refresh_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -504,7 +505,7 @@ porthole_container_names_init (PortholeContainerNames *self)
 {
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
   self->max_bytes = DEFAULT_MAX_BYTES;
-  self->infos = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_container_info_free);
+  self->infos = porthole_container_info_array_new ();
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
