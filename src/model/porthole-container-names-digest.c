@@ -89,7 +89,7 @@ porthole_container_names_digest (const char   *runtime,
    * container, without ports */
   absent = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
            || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
-  file = porthole_container_read_file (storage_path, max_bytes, &file_error);
+  file = porthole_container_names_read_file (storage_path, max_bytes, &file_error);
   if (file == NULL)
     {
       /* No storage either: say why the API gave nothing */

@@ -53,7 +53,7 @@ fetch_free (gpointer data)
 }
 
 SoupSession *
-porthole_container_fetch_session_new (const char *socket_path)
+porthole_container_names_session_new (const char *socket_path)
 {
   g_autoptr(GSocketAddress) address = g_unix_socket_address_new (socket_path);
 
@@ -192,20 +192,20 @@ send_next (GTask *task)
 }
 
 void
-porthole_container_fetch_async (SoupSession         *session,
-                                const char          *socket_path,
-                                const char * const  *paths,
-                                guint                timeout_ms,
-                                gsize                max_bytes,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+porthole_container_names_fetch_async (SoupSession         *session,
+                                      const char          *socket_path,
+                                      const char * const  *paths,
+                                      guint                timeout_ms,
+                                      gsize                max_bytes,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Fetch *fetch = g_new0 (Fetch, 1);
   struct stat st;
 
-  g_task_set_source_tag (task, porthole_container_fetch_async);
+  g_task_set_source_tag (task, porthole_container_names_fetch_async);
   g_task_set_task_data (task, fetch, fetch_free);
   /* The common case, no such runtime here, costs one stat() and no connection attempt */
   if (g_stat (socket_path, &st) != 0 || !S_ISSOCK (st.st_mode))
@@ -239,14 +239,14 @@ porthole_container_fetch_async (SoupSession         *session,
 }
 
 GBytes *
-porthole_container_fetch_finish (GAsyncResult *result, GError **error)
+porthole_container_names_fetch_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 GBytes *
-porthole_container_read_file (const char *path, gsize max_bytes, GError **error)
+porthole_container_names_read_file (const char *path, gsize max_bytes, GError **error)
 {
   g_autoptr(GByteArray) data = g_byte_array_new ();
   int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);

@@ -37,21 +37,21 @@ gboolean porthole_container_names_parse_storage (const char *data,
  * Errors, all G_IO_ERROR: NOT_FOUND or CONNECTION_REFUSED (nothing listens), PERMISSION_DENIED,
  * TIMED_OUT (no complete answer within @timeout_ms), MESSAGE_TOO_LARGE (more than @max_bytes;
  * never more than @max_bytes + 1 read), FAILED (an HTTP error status), CANCELLED. */
-SoupSession *porthole_container_fetch_session_new (const char *socket_path);
-void         porthole_container_fetch_async (SoupSession         *session,
-                                             const char          *socket_path,
-                                             const char * const  *paths,
-                                             guint                timeout_ms,
-                                             gsize                max_bytes,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data);
-GBytes      *porthole_container_fetch_finish (GAsyncResult *result,
-                                              GError      **error);
+SoupSession *porthole_container_names_session_new (const char *socket_path);
+void         porthole_container_names_fetch_async (SoupSession         *session,
+                                                   const char          *socket_path,
+                                                   const char * const  *paths,
+                                                   guint                timeout_ms,
+                                                   gsize                max_bytes,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GBytes      *porthole_container_names_fetch_finish (GAsyncResult *result,
+                                                    GError      **error);
 /* A local file, read in the calling thread with the same bound: NULL and NOT_FOUND when absent */
-GBytes      *porthole_container_read_file (const char *path,
-                                           gsize       max_bytes,
-                                           GError    **error);
+GBytes      *porthole_container_names_read_file (const char *path,
+                                                 gsize       max_bytes,
+                                                 GError    **error);
 
 /* One runtime's answer turned into containers (appended to @infos) and the line "problem" shows
  * for it, or NULL (porthole-container-names-digest.c; worker thread). @body and @error come from

@@ -270,7 +270,7 @@ on_fetched (GObject *source, GAsyncResult *result, gpointer data)
   Job *job = data;
   g_autoptr(GTask) task = NULL;
 
-  job->body = porthole_container_fetch_finish (result, &job->error);
+  job->body = porthole_container_names_fetch_finish (result, &job->error);
   if (g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       runtime_done (job->refresh);
@@ -297,10 +297,10 @@ query (PortholeContainerNames *self, Refresh *refresh, Runtime runtime)
                                           "containers.json", NULL);
   job->timeout_ms = self->timeout_ms;
   job->max_bytes = self->max_bytes;
-  porthole_container_fetch_async (self->sessions[runtime], self->sockets[runtime],
-                                  runtime == DOCKER ? docker_paths : podman_paths,
-                                  self->timeout_ms, self->max_bytes, refresh->cancellable,
-                                  on_fetched, job);
+  porthole_container_names_fetch_async (self->sessions[runtime], self->sockets[runtime],
+                                        runtime == DOCKER ? docker_paths : podman_paths,
+                                        self->timeout_ms, self->max_bytes, refresh->cancellable,
+                                        on_fetched, job);
 }
 
 static gboolean
@@ -538,6 +538,6 @@ porthole_container_names_new (const char *docker_socket,
   else
     self->storage_root = g_build_filename (g_get_user_data_dir (), "containers", "storage", NULL);
   for (guint r = 0; r < N_RUNTIMES; r++)
-    self->sessions[r] = porthole_container_fetch_session_new (self->sockets[r]);
+    self->sessions[r] = porthole_container_names_session_new (self->sockets[r]);
   return self;
 }
