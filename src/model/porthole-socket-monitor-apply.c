@@ -171,6 +171,8 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       gboolean sysctl_changed = memcmp (&self->sysctl, &rd->sysctl, sizeof rd->sysctl) != 0;
 
       apply_changes (self, rd);
+      porthole_monitor_published_apply (self, rd);
+      porthole_monitor_names_maybe_refresh (self, rd);
 #if HAVE_MALLOC_TRIM
       /* After the first load or a mass change, the views have re-sorted and re-filtered
        * tens of thousands of rows: give their freed scratch memory back too */
@@ -223,6 +225,8 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
   rd->flags = self->flags;
   rd->live = g_hash_table_ref (self->live);
   rd->first = !self->loaded;
+  rd->all_namespaces = self->all_namespaces;
+  rd->api = porthole_monitor_names_snapshot (self);
 
   task = g_task_new (self, self->cancellable, refresh_done, NULL);
   g_task_set_source_tag (task, porthole_socket_monitor_start_refresh);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "porthole-container-names.h"
 #include "porthole-name-cache.h"
 #include "porthole-socket-monitor.h"
 #include "porthole-socket-private.h"
@@ -32,6 +33,10 @@ struct _PortholeSocketMonitor {
   guint              hidden_owners;
   PortholeSysctl     sysctl;
   PortholeNameCache *names;        /* reverse DNS of remote addresses; made when first asked */
+  gboolean           all_namespaces;
+  GHashTable        *published;    /* PortholeSocket (ref) that carry a PortholePublished */
+  PortholeContainerNames *names_api;   /* the runtimes' names; made when first asked */
+  gint64             names_refreshed;
 
   guint              timer_id;
   guint              linger_id;
@@ -56,12 +61,14 @@ enum {
   PROP_LOADED,
   PROP_SYSCTL,
   PROP_N_ITEMS,
+  PROP_ALL_NAMESPACES,
   N_PROPS
 };
 
 enum {
   SOCKET_OPENED,
   SOCKET_CLOSED,
+  CONTAINERS_CHANGED,
   N_SIGNALS
 };
 
@@ -86,11 +93,15 @@ typedef struct {
   PortholeDumpFlags  flags;
   GHashTable        *live;
   gboolean           first;
+  gboolean           all_namespaces;
+  GPtrArray         *api;        /* PortholeContainerInfo copies (ids, ports) or NULL */
   /* out */
   GPtrArray         *added;      /* new PortholeSocket */
   GPtrArray         *removed;    /* PortholeSocket from @live that are gone */
   PortholeSource     source;
   PortholeSysctl     sysctl;
+  GHashTable        *published;  /* PortholeSocket (ref) -> PortholePublished, for every live row */
+  gboolean           has_containers;
 } PortholeMonitorRefresh;
 
 void     porthole_monitor_refresh_free (gpointer data);
@@ -101,6 +112,24 @@ void     porthole_monitor_refresh_worker (GTask        *task,
                                           GCancellable *cancellable);
 /* Whether a socket with this status counts in "hidden-owners" */
 gboolean porthole_monitor_owner_is_hidden (PortholeOwnerStatus status);
+
+/* ---- containers and published ports (porthole-socket-monitor-containers.c) -------------- */
+
+typedef struct _PortholeMonitorContainers PortholeMonitorContainers;
+
+/* Worker: one per refresh, caches each process's container */
+PortholeMonitorContainers *porthole_monitor_containers_new (const char *proc_root);
+void     porthole_monitor_containers_free (PortholeMonitorContainers *mc);
+/* Worker, before the item is handed over: its owner's container, or its namespace's (@ns_pid
+ * is a process inside; 0 for our own namespace) */
+void     porthole_monitor_containers_assign (PortholeMonitorContainers *mc, PortholeSocket *socket, int ns_pid);
+/* Worker: fills rd->published from the forwarders among @items (every live item) and rd->api */
+void     porthole_monitor_published_join (PortholeMonitorRefresh *rd, GPtrArray *items);
+/* Main thread: sets rd->published on the items, clears it where it went */
+void     porthole_monitor_published_apply (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd);
+/* Main thread: asks the runtimes again when containers are seen (at most every 10 s) */
+void     porthole_monitor_names_maybe_refresh (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd);
+GPtrArray *porthole_monitor_names_snapshot (PortholeSocketMonitor *self);
 
 /* ---- the main thread (porthole-socket-monitor-apply.c) ----------------------------------- */
 

@@ -8,6 +8,7 @@
 #include "porthole-socket-monitor-private.h"
 
 #include "porthole-escape.h"
+#include "porthole-netns.h"
 #include "porthole-procmap.h"
 #include "porthole-services.h"
 #include "porthole-users.h"
@@ -28,6 +29,8 @@ porthole_monitor_refresh_free (gpointer data)
   g_clear_pointer (&rd->live, g_hash_table_unref);
   g_clear_pointer (&rd->added, g_ptr_array_unref);
   g_clear_pointer (&rd->removed, g_ptr_array_unref);
+  g_clear_pointer (&rd->api, g_ptr_array_unref);
+  g_clear_pointer (&rd->published, g_hash_table_unref);
   g_free (rd);
 }
 
@@ -57,10 +60,12 @@ pick_service (PortholeServices *services, const PortholeSockInfo *info, const Po
   return local;
 }
 
-/* Builds PortholeSocket items for rows not seen before; processes are mapped only for them. */
+/* Builds PortholeSocket items for rows not seen before; processes are mapped only for them.
+ * @ns_pids: namespace id -> a process inside it, for the containers of other namespaces. */
 static void
-make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh)
+make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable *ns_pids)
 {
+  PortholeMonitorContainers *containers = porthole_monitor_containers_new (rd->proc_root);
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) owners = NULL;
   g_autoptr(GHashTable) comms = NULL;   /* pid -> raw comm, from the fd walk */
@@ -123,10 +128,69 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh)
           g_hash_table_insert (users, GUINT_TO_POINTER (info->uid), name);
           user = name;
         }
-      g_ptr_array_add (rd->added,
-                       porthole_socket_new (info, &owner, user,
-                                            pick_service (services, info, &rd->sysctl), now));
+      {
+        PortholeSocket *item = porthole_socket_new (info, &owner, user, pick_service (services, info, &rd->sysctl), now);
+
+        if (rd->all_namespaces)
+          porthole_monitor_containers_assign (containers, item,
+                                              info->netns ? GPOINTER_TO_INT (g_hash_table_lookup (ns_pids, &info->netns)) : 0);
+        g_ptr_array_add (rd->added, item);
+      }
     }
+  porthole_monitor_containers_free (containers);
+}
+
+/* Every namespace's tables; a namespace that vanishes meanwhile is skipped. Fills @ns_pids
+ * (namespace id -> a process inside) for the other namespaces. */
+static gboolean
+dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError **error)
+{
+  g_autoptr(GArray) namespaces = porthole_netns_list (rd->proc_root, NULL);
+
+  if (namespaces == NULL)   /* no /proc view of namespaces: ours alone, as before */
+    return porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, error);
+  for (guint i = 0; i < namespaces->len; i++)
+    {
+      const PortholeNetns *ns = &g_array_index (namespaces, PortholeNetns, i);
+      PortholeSource source = PORTHOLE_SOURCE_NETLINK;
+      g_autoptr(GError) local = NULL;
+
+      if (!porthole_netns_dump (rd->proc_root, ns, rd->flags, rd->force_proc, rows, &source, &local))
+        {
+          if (ns->own)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          continue;
+        }
+      if (ns->own)
+        rd->source = source;
+      else
+        {
+          guint64 *id = g_new (guint64, 1);
+
+          *id = ns->id;
+          g_hash_table_insert (ns_pids, id, GINT_TO_POINTER (ns->pid));
+        }
+    }
+  return TRUE;
+}
+
+/* Every live item after this refresh: the old ones still there, and the new */
+static GPtrArray *
+live_items (PortholeMonitorRefresh *rd, GHashTable *seen)
+{
+  GPtrArray *items = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    g_ptr_array_add (items, item);
+  for (guint i = 0; i < rd->added->len; i++)
+    g_ptr_array_add (items, g_ptr_array_index (rd->added, i));
+  return items;
 }
 
 void
@@ -140,12 +204,15 @@ porthole_monitor_refresh_worker (GTask        *task,
   g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GHashTable) fresh_keys = NULL;
+  g_autoptr(GHashTable) ns_pids = NULL;
   GError *error = NULL;
   GHashTableIter iter;
   gpointer item;
 
   porthole_sysctl_read (NULL, &rd->sysctl);
-  if (!porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
+  ns_pids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (rd->all_namespaces ? !dump_all (rd, rows, ns_pids, &error)
+                         : !porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -177,7 +244,14 @@ porthole_monitor_refresh_worker (GTask        *task,
 
   rd->added = g_ptr_array_new_with_free_func (g_object_unref);
   if (fresh->len > 0)
-    make_items (rd, rows, fresh);
+    make_items (rd, rows, fresh, ns_pids);
+  rd->has_containers = g_hash_table_size (ns_pids) > 0;
+  if (rd->all_namespaces)
+    {
+      g_autoptr(GPtrArray) items = live_items (rd, seen);
+
+      porthole_monitor_published_join (rd, items);
+    }
 
   g_task_return_boolean (task, TRUE);
 #if HAVE_MALLOC_TRIM

@@ -140,6 +140,24 @@ guint porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self) { 
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self) { return self->loaded; }
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self) { return &self->sysctl; }
 
+void
+porthole_socket_monitor_set_all_namespaces (PortholeSocketMonitor *self, gboolean all)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (self));
+  if (self->all_namespaces == !!all)
+    return;
+  self->all_namespaces = !!all;
+  porthole_socket_monitor_notify (self, PROP_ALL_NAMESPACES);
+  if (self->loaded)
+    porthole_socket_monitor_start_refresh (self);
+}
+
+gboolean
+porthole_socket_monitor_get_all_namespaces (PortholeSocketMonitor *self)
+{
+  return self->all_namespaces;
+}
+
 PortholeNameCache *
 porthole_socket_monitor_get_name_cache (PortholeSocketMonitor *self)
 {
@@ -256,6 +274,8 @@ porthole_socket_monitor_dispose (GObject *object)
   if (self->names)
     porthole_name_cache_set_enabled (self->names, FALSE);   /* cancels the lookups in flight */
   g_clear_object (&self->names);
+  g_clear_object (&self->names_api);
+  g_hash_table_remove_all (self->published);
   G_OBJECT_CLASS (porthole_socket_monitor_parent_class)->dispose (object);
 }
 
@@ -266,6 +286,7 @@ porthole_socket_monitor_finalize (GObject *object)
 
   g_hash_table_unref (self->live);
   g_hash_table_unref (self->listeners);
+  g_hash_table_unref (self->published);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->pending_waiters);
   g_ptr_array_unref (self->active_waiters);
@@ -294,6 +315,7 @@ porthole_socket_monitor_get_property (GObject *object, guint prop_id, GValue *va
     case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
     case PROP_SYSCTL: g_value_set_pointer (value, &self->sysctl); break;
     case PROP_N_ITEMS: g_value_set_uint (value, self->items->len); break;
+    case PROP_ALL_NAMESPACES: g_value_set_boolean (value, self->all_namespaces); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -316,6 +338,7 @@ porthole_socket_monitor_set_property (GObject *object, guint prop_id, const GVal
         self->proc_root = g_strdup ("/proc");
       break;
     case PROP_FORCE_PROC: self->force_proc = g_value_get_boolean (value); break;
+    case PROP_ALL_NAMESPACES: porthole_socket_monitor_set_all_namespaces (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -351,18 +374,22 @@ porthole_socket_monitor_class_init (PortholeSocketMonitorClass *klass)
   properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
   properties[PROP_SYSCTL] = g_param_spec_pointer ("sysctl", NULL, NULL, ro);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_ALL_NAMESPACES] = g_param_spec_boolean ("all-namespaces", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SOCKET_OPENED] = g_signal_new ("socket-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, PORTHOLE_TYPE_SOCKET);
   signals[SOCKET_CLOSED] = g_signal_new ("socket-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, PORTHOLE_TYPE_SOCKET);
+  signals[CONTAINERS_CHANGED] = g_signal_new ("containers-changed", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 porthole_socket_monitor_init (PortholeSocketMonitor *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->published = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->live = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
   self->listeners = porthole_monitor_listeners_new ();
   self->pending_waiters = g_ptr_array_new_with_free_func (g_object_unref);

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "porthole-container-names.h"
 #include "porthole-name-cache.h"
 #include "porthole-ports.h"
 #include "porthole-process-details.h"
@@ -56,6 +57,19 @@ void     porthole_socket_monitor_refresh_async (PortholeSocketMonitor *self,
 gboolean porthole_socket_monitor_refresh_finish (PortholeSocketMonitor *self,
                                                  GAsyncResult          *result,
                                                  GError               **error);
+
+/* "all-namespaces" (default FALSE): every network namespace of the processes Porthole can see,
+ * each socket tagged with its namespace (porthole_socket_get_netns) and container; FALSE: only
+ * the namespace Porthole runs in, like ss. */
+void     porthole_socket_monitor_set_all_namespaces (PortholeSocketMonitor *self, gboolean all);
+gboolean porthole_socket_monitor_get_all_namespaces (PortholeSocketMonitor *self);
+/* What Docker and Podman say of their containers (asked while containers are seen, at most
+ * every 10 s); "containers-changed" is emitted when names arrive or change */
+PortholeContainerNames *porthole_socket_monitor_get_container_names (PortholeSocketMonitor *self);
+/* How a container is called: the runtime's name, the name its cgroup tells, or its short id;
+ * escaped; NULL for none */
+char    *porthole_socket_monitor_dup_container_name (PortholeSocketMonitor *self,
+                                                     const PortholeContainerRef *container);
 
 /* Reverse DNS names for the remote addresses, off until enabled (the "resolve-names" setting) */
 PortholeNameCache *porthole_socket_monitor_get_name_cache (PortholeSocketMonitor *self);

@@ -19,6 +19,10 @@ PortholeSocket *porthole_socket_new (const PortholeSockInfo    *info,
                                      const char                *service,
                                      gint64                     first_seen);
 void            porthole_socket_mark_closed (PortholeSocket *self, gint64 now);
+/* Before the item is published to the main thread: takes @container's contents */
+void            porthole_socket_take_container (PortholeSocket *self, PortholeContainerRef *container);
+/* Main thread: takes @published (NULL clears); notifies "published" when it changed */
+void            porthole_socket_set_published (PortholeSocket *self, PortholePublished *published);
 
 /* Hash and equality over the identity of a row: protocol, family, state, both endpoints,
  * inode, network namespace (a TIME_WAIT row has no inode, and two namespaces may hold the same

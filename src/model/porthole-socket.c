@@ -25,6 +25,8 @@ struct _PortholeSocket {
   PortholeOwnerStatus owner_status;
   gint64              first_seen;
   gint64              closed_at;
+  PortholeContainerRef *container;   /* NULL on the host */
+  PortholePublished    *published;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocket, porthole_socket, G_TYPE_OBJECT)
@@ -49,6 +51,7 @@ enum {
   PROP_SERVICE,
   PROP_LISTENING,
   PROP_CLOSED,
+  PROP_PUBLISHED,
   N_PROPS
 };
 
@@ -64,6 +67,12 @@ porthole_socket_finalize (GObject *object)
   g_clear_pointer (&self->process, g_ref_string_release);
   g_clear_pointer (&self->service, g_ref_string_release);
   g_free (self->key);
+  if (self->container)
+    {
+      porthole_container_ref_clear (self->container);
+      g_free (self->container);
+    }
+  g_clear_pointer (&self->published, porthole_published_free);
   G_OBJECT_CLASS (porthole_socket_parent_class)->finalize (object);
 }
 
@@ -92,6 +101,7 @@ porthole_socket_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_SERVICE: g_value_set_string (value, self->service); break;
     case PROP_LISTENING: g_value_set_boolean (value, porthole_socket_is_listening (self)); break;
     case PROP_CLOSED: g_value_set_boolean (value, self->closed_at != 0); break;
+    case PROP_PUBLISHED: g_value_set_pointer (value, self->published); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -139,6 +149,10 @@ porthole_socket_class_init (PortholeSocketClass *klass)
   properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE,
                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                                                   G_PARAM_STATIC_STRINGS);
+  /* a PortholePublished*, borrowed; for notify::published */
+  properties[PROP_PUBLISHED] = g_param_spec_pointer ("published", NULL, NULL,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -216,6 +230,103 @@ porthole_socket_mark_closed (PortholeSocket *self, gint64 now)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
 }
 
+void
+porthole_socket_take_container (PortholeSocket *self, PortholeContainerRef *container)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self) && self->container == NULL);
+  if (container == NULL || container->runtime == PORTHOLE_RUNTIME_NONE)
+    return;
+  self->container = g_new (PortholeContainerRef, 1);
+  *self->container = *container;
+  memset (container, 0, sizeof *container);
+}
+
+void
+porthole_socket_set_published (PortholeSocket *self, PortholePublished *published)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+  if (porthole_published_equal (self->published, published))
+    {
+      porthole_published_free (published);
+      return;
+    }
+  g_clear_pointer (&self->published, porthole_published_free);
+  self->published = published;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUBLISHED]);
+}
+
+guint64 porthole_socket_get_netns (PortholeSocket *self) { return self->info.netns; }
+const PortholeContainerRef *porthole_socket_get_container (PortholeSocket *self) { return self->container; }
+const PortholePublished *porthole_socket_get_published (PortholeSocket *self) { return self->published; }
+
+PortholeExposure
+porthole_socket_get_exposure (PortholeSocket *self)
+{
+  gboolean loopback = porthole_socket_is_loopback (self);
+
+  /* A published port is reached through the host, whatever the container's side is bound to */
+  if (self->published && !loopback)
+    return PORTHOLE_EXPOSURE_NETWORK;
+  if (self->info.netns == 0)
+    return loopback ? PORTHOLE_EXPOSURE_LOOPBACK : PORTHOLE_EXPOSURE_NETWORK;
+  return loopback ? PORTHOLE_EXPOSURE_CONTAINER : PORTHOLE_EXPOSURE_CONTAINER_NETWORK;
+}
+
+const char *
+porthole_exposure_to_string (PortholeExposure exposure)
+{
+  switch (exposure)
+    {
+    case PORTHOLE_EXPOSURE_LOOPBACK: return "loopback";
+    case PORTHOLE_EXPOSURE_CONTAINER: return "container";
+    case PORTHOLE_EXPOSURE_CONTAINER_NETWORK: return "container-network";
+    case PORTHOLE_EXPOSURE_NETWORK:
+    default: return "network";
+    }
+}
+
+void
+porthole_published_free (PortholePublished *published)
+{
+  if (published == NULL)
+    return;
+  g_free (published->host_address);
+  g_free (published->via);
+  porthole_container_ref_clear (&published->container);
+  g_free (published);
+}
+
+PortholePublished *
+porthole_published_copy (const PortholePublished *published)
+{
+  PortholePublished *copy;
+
+  if (published == NULL)
+    return NULL;
+  copy = g_new0 (PortholePublished, 1);
+  copy->host_address = g_strdup (published->host_address);
+  copy->host_port = published->host_port;
+  copy->container_port = published->container_port;
+  copy->container.runtime = published->container.runtime;
+  copy->container.id = g_strdup (published->container.id);
+  copy->container.name = g_strdup (published->container.name);
+  copy->via = g_strdup (published->via);
+  return copy;
+}
+
+gboolean
+porthole_published_equal (const PortholePublished *a, const PortholePublished *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->host_port == b->host_port && a->container_port == b->container_port &&
+         a->container.runtime == b->container.runtime &&
+         g_strcmp0 (a->host_address, b->host_address) == 0 &&
+         g_strcmp0 (a->container.id, b->container.id) == 0 &&
+         g_strcmp0 (a->container.name, b->container.name) == 0 &&
+         g_strcmp0 (a->via, b->via) == 0;
+}
+
 guint
 porthole_sockinfo_key_hash (gconstpointer data)
 {
@@ -291,12 +402,19 @@ gint64 porthole_socket_get_closed_at (PortholeSocket *self) { return self->close
 const char *
 porthole_socket_get_key (PortholeSocket *self)
 {
-  if (self->key == NULL)
+  if (self->key == NULL && self->info.netns == 0)
     self->key = g_strdup_printf ("%s/%s/%s/%s/%s/%" G_GUINT64_FORMAT,
                                  porthole_socket_get_protocol (self),
                                  porthole_socket_get_family (self),
                                  porthole_socket_get_state (self),
                                  self->local_endpoint, self->remote_endpoint, self->info.inode);
+  else if (self->key == NULL)
+    self->key = g_strdup_printf ("%s/%s/%s/%s/%s/%" G_GUINT64_FORMAT "@%" G_GUINT64_FORMAT,
+                                 porthole_socket_get_protocol (self),
+                                 porthole_socket_get_family (self),
+                                 porthole_socket_get_state (self),
+                                 self->local_endpoint, self->remote_endpoint, self->info.inode,
+                                 self->info.netns);
   return self->key;
 }
 

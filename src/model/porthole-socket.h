@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "porthole-container.h"
 #include "porthole-ports.h"
 #include "porthole-sockinfo.h"
 
@@ -16,6 +17,30 @@ typedef enum {
   PORTHOLE_OWNER_SANDBOXED,    /* inside a Flatpak sandbox, other processes are invisible */
   PORTHOLE_OWNER_GONE,         /* the process exited, or lives in another pid namespace */
 } PortholeOwnerStatus;
+
+/* Who can reach a socket, for a listener: DESIGN.md's JSON words in porthole_exposure_to_string */
+typedef enum {
+  PORTHOLE_EXPOSURE_LOOPBACK,            /* loopback of the namespace porthole runs in: this computer only */
+  PORTHOLE_EXPOSURE_CONTAINER,           /* loopback inside another namespace: that container only */
+  PORTHOLE_EXPOSURE_CONTAINER_NETWORK,   /* another namespace's own addresses, published on no host port */
+  PORTHOLE_EXPOSURE_NETWORK,             /* a wildcard or routable address here, or published */
+} PortholeExposure;
+
+/* A port published from a container on a host port: both ends carry it */
+typedef struct {
+  char                *host_address;    /* as the forwarder or runtime says ("0.0.0.0", "::"), NULL: every address */
+  guint16              host_port;
+  guint16              container_port;
+  PortholeContainerRef container;       /* the container it leads into */
+  char                *via;             /* what forwards it: "docker-proxy", "rootlessport", "pasta", "docker" (no proxy) */
+} PortholePublished;
+
+void               porthole_published_free (PortholePublished *published);
+PortholePublished *porthole_published_copy (const PortholePublished *published);
+gboolean           porthole_published_equal (const PortholePublished *a, const PortholePublished *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholePublished, porthole_published_free)
+
+const char *porthole_exposure_to_string (PortholeExposure exposure);   /* "loopback", "container", ... */
 
 #define PORTHOLE_TYPE_SOCKET (porthole_socket_get_type ())
 G_DECLARE_FINAL_TYPE (PortholeSocket, porthole_socket, PORTHOLE, SOCKET, GObject)
@@ -53,7 +78,16 @@ gboolean    porthole_socket_get_closed (PortholeSocket *self);
 /* g_get_monotonic_time() when the monitor first saw it; 0 for sockets already there at start */
 gint64      porthole_socket_get_first_seen (PortholeSocket *self);
 gint64      porthole_socket_get_closed_at (PortholeSocket *self);
-/* A stable text key (protocol, family, state, endpoints, inode); main thread only */
+/* The network namespace it lives in (an id from porthole_netns_list); 0 for porthole's own */
+guint64     porthole_socket_get_netns (PortholeSocket *self);
+/* The container the socket's process (or its namespace) runs in, or NULL on the host */
+const PortholeContainerRef *porthole_socket_get_container (PortholeSocket *self);
+/* The published port it is one end of, or NULL; changes on the main thread ("published") */
+const PortholePublished *porthole_socket_get_published (PortholeSocket *self);
+/* Derived from the address, the namespace and the publishing */
+PortholeExposure porthole_socket_get_exposure (PortholeSocket *self);
+
+/* A stable text key (protocol, family, state, endpoints, inode, namespace); main thread only */
 const char *porthole_socket_get_key (PortholeSocket *self);
 
 G_END_DECLS
