@@ -167,6 +167,45 @@ dump_all (int stage, guint *n_ns, guint *n_pids)
   return rows->len;
 }
 
+/* Milliseconds `porthole-cli list --all --json --netns NETNS` takes, output discarded; < 0 when
+ * it fails (a porthole-cli without --netns) */
+static double
+time_cli (const char *cli, const char *netns)
+{
+  const char *argv[] = { cli, "list", "--all", "--json", "--netns", netns, NULL };
+  gint64 t = g_get_monotonic_time ();
+  int status = -1;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL))
+    return -1;
+  return ms_since (t);
+}
+
+/* The measure: the whole command, every namespace against the host's alone */
+static void
+bench_cli (const char *cli, int runs)
+{
+  g_autofree double *host = g_new (double, runs);
+  g_autofree double *all = g_new (double, runs);
+
+  for (int r = -1; r < runs; r++)
+    {
+      double h = time_cli (cli, "host"), a = time_cli (cli, "all");
+
+      if (h < 0 || a < 0)
+        {
+          printf ("  porthole-cli list --all --json --netns: did not run (%s)\n", cli);
+          return;
+        }
+      if (r >= 0)
+        host[r] = h, all[r] = a;
+    }
+  printf ("  porthole-cli list --all --json --netns host %8.1f ms\n", median (host, runs));
+  printf ("  porthole-cli list --all --json --netns all  %8.1f ms   all / host %.2f   (target <= 1.50)\n",
+          median (all, runs), median (all, runs) / median (host, runs));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -237,6 +276,9 @@ main (int argc, char **argv)
   printf ("  every namespace / host only: all states %.2f (/proc %.2f), listening %.2f\n",
           median_ms[STAGE_ALL] / median_ms[STAGE_HOST], median_ms[STAGE_PROC] / median_ms[STAGE_HOST],
           median_ms[STAGE_ALL_LISTEN] / median_ms[STAGE_HOST_LISTEN]);
+
+  if (g_getenv ("PORTHOLE_CLI") != NULL)
+    bench_cli (g_getenv ("PORTHOLE_CLI"), runs);
 
   close (hold[1]);
   while (wait (NULL) > 0)

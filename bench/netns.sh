@@ -12,4 +12,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # A pid namespace of its own (with its own /proc), so that the list sees the benchmark's
 # processes only, not whatever else runs on this machine
-exec unshare --pid --fork --mount-proc "$build/bench/bench-netns" "$@"
+# (then also times `porthole-cli list --all --json` with --netns host and all)
+exec unshare --pid --fork --mount-proc env PORTHOLE_CLI="$build/src/cli/porthole-cli" \
+  "$build/bench/bench-netns" "$@"
