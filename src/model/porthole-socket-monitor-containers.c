@@ -217,16 +217,16 @@ porthole_monitor_published_apply (PortholeSocketMonitor *self, PortholeMonitorRe
   GHashTableIter iter;
   gpointer key, value;
 
-  if (rd->published == NULL)
-    return;
-  /* Those no longer published */
+  /* Those no longer published (all of them once only our namespace is read) */
   g_hash_table_iter_init (&iter, self->published);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (rd->published, key))
+    if (rd->published == NULL || !g_hash_table_contains (rd->published, key))
       {
         porthole_socket_set_published (key, NULL);
         g_hash_table_iter_remove (&iter);
       }
+  if (rd->published == NULL)
+    return;
   /* set_published notifies only on a change: a quiet refresh stays quiet */
   g_hash_table_iter_init (&iter, rd->published);
   while (g_hash_table_iter_next (&iter, &key, &value))
