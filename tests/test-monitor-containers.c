@@ -5,6 +5,7 @@
 #include "porthole-test.h"
 #include "porthole-test-netns.h"
 #include "porthole-socket-monitor.h"
+#include "porthole-socket-monitor-private.h"   /* PORTHOLE_SOCKET_MONITOR_FULL_EVERY */
 
 #include <errno.h>
 #include <linux/magic.h>
@@ -256,15 +257,25 @@ START_TEST (test_quiet_refresh)
    * namespace's rows are what is checked */
   {
     PortholeSocket *listener = find (monitor, t.id, PORTHOLE_TEST_NETNS_PORT, "tcp", "0.0.0.0");
-    gulong id;
+    PortholeSocket *client = find (monitor, t.id, t.client_port, "tcp", "127.0.0.1");
+    gulong id, client_id;
     guint notified = 0;
 
     ck_assert_ptr_nonnull (listener);
+    ck_assert_ptr_nonnull (client);
     id = g_signal_connect_swapped (listener, "notify", G_CALLBACK (count_change), &notified);
-    refresh (monitor);
-    ck_assert_ptr_eq (find (monitor, t.id, PORTHOLE_TEST_NETNS_PORT, "tcp", "0.0.0.0"), listener);
+    client_id = g_signal_connect_swapped (client, "notify", G_CALLBACK (count_change), &notified);
+    /* listener-only refreshes of other namespaces keep their connections as they were, and
+     * a full one finds them again: never closed and reopened */
+    for (guint i = 0; i < PORTHOLE_SOCKET_MONITOR_FULL_EVERY + 1; i++)
+      {
+        refresh (monitor);
+        ck_assert_ptr_eq (find (monitor, t.id, PORTHOLE_TEST_NETNS_PORT, "tcp", "0.0.0.0"), listener);
+        ck_assert_ptr_eq (find (monitor, t.id, t.client_port, "tcp", "127.0.0.1"), client);
+      }
     ck_assert_uint_eq (notified, 0);
     g_signal_handler_disconnect (listener, id);
+    g_signal_handler_disconnect (client, client_id);
   }
   porthole_test_netns_release (&t);
 }

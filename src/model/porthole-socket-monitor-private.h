@@ -37,6 +37,7 @@ struct _PortholeSocketMonitor {
   GHashTable        *published;    /* PortholeSocket (ref) that carry a PortholePublished */
   PortholeContainerNames *names_api;   /* the runtimes' names; made when first asked */
   gint64             names_refreshed;
+  guint              generation;   /* refreshes started */
 
   guint              timer_id;
   guint              linger_id;
@@ -78,6 +79,9 @@ extern guint porthole_socket_monitor_signals[N_SIGNALS];
 /* Notifies @prop (one of PROP_*) */
 void porthole_socket_monitor_notify (PortholeSocketMonitor *self, guint prop);
 
+/* Other namespaces' connections are read on every this many refreshes (listeners on each) */
+#define PORTHOLE_SOCKET_MONITOR_FULL_EVERY 5
+
 /* Refreshes of at least this many rows trim the malloc arenas afterwards */
 #define PORTHOLE_SOCKET_MONITOR_TRIM_MIN_ROWS 4096
 
@@ -94,6 +98,7 @@ typedef struct {
   GHashTable        *live;
   gboolean           first;
   gboolean           all_namespaces;
+  gboolean           full;         /* other namespaces read in every state, not only listeners */
   GPtrArray         *api;        /* PortholeContainerInfo copies (ids, ports) or NULL */
   /* out */
   GPtrArray         *added;      /* new PortholeSocket */

@@ -140,6 +140,23 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable 
   porthole_monitor_containers_free (containers);
 }
 
+/* Between full reads, a namespace's connections are taken as the last refresh left them */
+static void
+keep_connections (PortholeMonitorRefresh *rd, guint64 netns, GArray *rows)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, rd->live);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const PortholeSockInfo *info = key;
+
+      if (info->netns == netns && !porthole_sockinfo_is_listening (info))
+        g_array_append_vals (rows, info, 1);
+    }
+}
+
 /* Every namespace's tables; a namespace that vanishes meanwhile is skipped. Fills @ns_pids
  * (namespace id -> a process inside) for the other namespaces. */
 static gboolean
@@ -154,8 +171,10 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
       const PortholeNetns *ns = &g_array_index (namespaces, PortholeNetns, i);
       PortholeSource source = PORTHOLE_SOURCE_NETLINK;
       g_autoptr(GError) local = NULL;
+      gboolean listeners_only = !ns->own && !rd->full && (rd->flags & PORTHOLE_DUMP_ALL_STATES);
+      PortholeDumpFlags flags = listeners_only ? rd->flags & ~PORTHOLE_DUMP_ALL_STATES : rd->flags;
 
-      if (!porthole_netns_dump (rd->proc_root, ns, rd->flags, rd->force_proc, rows, &source, &local))
+      if (!porthole_netns_dump (rd->proc_root, ns, flags, rd->force_proc, rows, &source, &local))
         {
           if (ns->own)
             {
@@ -164,6 +183,8 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
             }
           continue;
         }
+      if (listeners_only)
+        keep_connections (rd, ns->id, rows);
       if (ns->own)
         rd->source = source;
       else
