@@ -73,6 +73,9 @@ on_visible_page_changed (PortholeWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
 
+  /* the template's own set-up switches pages before the application's objects are here */
+  if (self->settings == NULL)
+    return;
   if (g_strcmp0 (name, "test") == 0)
     ensure_test_page (self);
   else if (g_strcmp0 (name, "learn") == 0)
