@@ -20,6 +20,7 @@ const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "procnet-line", porthole_fuzz_procnet_line },
   { "services", porthole_fuzz_services },
   { "sockdiag", porthole_fuzz_sockdiag },
+  { "ss", porthole_fuzz_ss },
   { "target", porthole_fuzz_target },
   { NULL, NULL },
 };
