@@ -72,6 +72,7 @@ static const PortholeSocketField fields[] = {
   { "process", porthole_socket_get_process, NULL },
   { "range", get_range, NULL },
   { "service", porthole_socket_get_service, NULL },
+  /* the second round's keys (DESIGN.md); the writer keeps them in the row's tail (N_HEAD) */
   { "exposure", get_exposure, NULL },
   { "netns", NULL, NULL, get_netns },
 };
@@ -208,9 +209,21 @@ typedef struct {
   Member  name;
 } ContainerMembers;
 
+/* The first round's fields, up to "service"; the rest of the row is its tail */
+#define N_HEAD 14
+
+/* A row is written as two objects, each by its own generator, joined into one: the head (the
+ * first round's fields, which change from row to row) and the tail (exposure, netns, container,
+ * published), whose text is kept and written again only when one of its values changed. The
+ * generator's cost is per member, and most rows share one of a few tails ("loopback", null,
+ * null, null), so the second round's keys cost a copy of the kept text, not four members more
+ * per row. Every byte is still json-glib's. */
 struct _PortholeSocketJsonWriter {
   JsonGenerator          *generator;
   JsonObject             *row;
+  JsonGenerator          *tail_generator;
+  JsonObject             *tail;
+  GString                *tail_text;     /* the tail's object without its "{", or NULL: write it */
   PortholeContainerNames *names;
   Member                  members[G_N_ELEMENTS (fields)];
   ContainerMembers        container;
@@ -240,33 +253,57 @@ member_clear (Member *m)
   json_node_unref (m->null);
 }
 
-static JsonNode *
+/* TRUE when the member changed between null and a value */
+static gboolean
 show_member (Member *m, gboolean is_null)
 {
-  if (m->is_null != is_null)
-    {
-      /* replaces the node in place: the member keeps its position */
-      json_object_set_member (m->object, m->name, json_node_ref (is_null ? m->null : m->value));
-      m->is_null = is_null;
-    }
-  return m->value;
+  if (m->is_null == is_null)
+    return FALSE;
+  /* replaces the node in place: the member keeps its position */
+  json_object_set_member (m->object, m->name, json_node_ref (is_null ? m->null : m->value));
+  m->is_null = is_null;
+  return TRUE;
 }
 
-static void
+/* TRUE when the value changed */
+static gboolean
 set_string (Member *m, const char *v)
 {
-  JsonNode *node = show_member (m, v == NULL);
+  gboolean changed = show_member (m, v == NULL);
 
   /* most values repeat from row to row ("tcp", "ipv4", "ESTABLISHED", the user, the range):
    * comparing is cheaper than freeing and copying */
-  if (v != NULL && strcmp (json_node_get_string (node), v) != 0)
-    json_node_set_string (node, v);
+  if (v != NULL && strcmp (json_node_get_string (m->value), v) != 0)
+    {
+      json_node_set_string (m->value, v);
+      changed = TRUE;
+    }
+  return changed;
+}
+
+static gboolean
+set_int (Member *m, gint64 v, gboolean is_null)
+{
+  gboolean changed = show_member (m, is_null);
+
+  if (!is_null && json_node_get_int (m->value) != v)
+    {
+      json_node_set_int (m->value, v);
+      changed = TRUE;
+    }
+  return changed;
 }
 
 static JsonNode *
 string_node (void)
 {
   return json_node_init_string (json_node_alloc (), "");
+}
+
+static JsonNode *
+int_node (void)
+{
+  return json_node_init_int (json_node_alloc (), 0);
 }
 
 /* An object member of @parent holding an object of its own, whose members are added after */
@@ -299,41 +336,55 @@ container_members_clear (ContainerMembers *c)
   member_clear (&c->self);
 }
 
-static void
+static gboolean
 set_container (PortholeSocketJsonWriter *writer, ContainerMembers *c, const PortholeContainerRef *ref)
 {
   g_autofree char *owned = NULL;
+  gboolean changed = show_member (&c->self, ref == NULL);
 
-  show_member (&c->self, ref == NULL);
   if (ref == NULL)
-    return;
-  set_string (&c->runtime, porthole_runtime_to_string (ref->runtime));
-  set_string (&c->id, ref->id);
-  set_string (&c->name, container_name (writer->names, ref, &owned));
+    return changed;
+  changed |= set_string (&c->runtime, porthole_runtime_to_string (ref->runtime));
+  changed |= set_string (&c->id, ref->id);
+  changed |= set_string (&c->name, container_name (writer->names, ref, &owned));
+  return changed;
+}
+
+/* A generator writing @object, which the caller keeps changing in place */
+static JsonGenerator *
+generator_for (JsonObject *object)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonGenerator *generator = json_generator_new ();
+
+  json_node_set_object (root, object);
+  /* the generator's root is a copy of @root that shares (refs) the object: the members
+   * updated later are the ones it writes */
+  json_generator_set_root (generator, root);
+  return generator;
 }
 
 PortholeSocketJsonWriter *
 porthole_socket_json_writer_new (void)
 {
   PortholeSocketJsonWriter *writer = g_new0 (PortholeSocketJsonWriter, 1);
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   JsonObject *published;
 
+  G_STATIC_ASSERT (N_HEAD < G_N_ELEMENTS (fields));
   writer->row = json_object_new ();
+  writer->tail = json_object_new ();
   for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-    member_init (&writer->members[f], writer->row, fields[f].name,
-                 fields[f].get_int ? json_node_init_int (json_node_alloc (), 0) : string_node ());
-  container_members_init (&writer->container, writer->row, "container");
-  published = object_member_init (&writer->published, writer->row, "published");
+    member_init (&writer->members[f], f < N_HEAD ? writer->row : writer->tail, fields[f].name,
+                 fields[f].get_int ? int_node () : string_node ());
+  container_members_init (&writer->container, writer->tail, "container");
+  published = object_member_init (&writer->published, writer->tail, "published");
   member_init (&writer->host_address, published, "host_address", string_node ());
-  member_init (&writer->host_port, published, "host_port", json_node_init_int (json_node_alloc (), 0));
+  member_init (&writer->host_port, published, "host_port", int_node ());
   container_members_init (&writer->published_container, published, "container");
-  member_init (&writer->container_port, published, "container_port", json_node_init_int (json_node_alloc (), 0));
-  json_node_set_object (root, writer->row);
-  writer->generator = json_generator_new ();
-  /* the generator's root is a copy of @root that shares (refs) the row object: the members
-   * updated below are the ones it writes */
-  json_generator_set_root (writer->generator, root);
+  member_init (&writer->container_port, published, "container_port", int_node ());
+  writer->generator = generator_for (writer->row);
+  writer->tail_generator = generator_for (writer->tail);
+  writer->tail_text = g_string_new (NULL);
   return writer;
 }
 
@@ -341,7 +392,30 @@ void
 porthole_socket_json_writer_set_container_names (PortholeSocketJsonWriter *writer,
                                                  PortholeContainerNames   *names)
 {
-  g_set_object (&writer->names, names);
+  if (g_set_object (&writer->names, names))
+    g_string_truncate (writer->tail_text, 0);
+}
+
+static gboolean
+set_field (PortholeSocketJsonWriter *writer, guint f, PortholeSocket *socket)
+{
+  Member *m = &writer->members[f];
+
+  if (fields[f].get_string)
+    return set_string (m, fields[f].get_string (socket));
+  else if (fields[f].get_text)
+    {
+      char buf[PORTHOLE_SOCKET_FIELD_TEXT_SIZE];
+
+      return set_string (m, fields[f].get_text (socket, buf));
+    }
+  else
+    {
+      gboolean is_null = FALSE;
+      gint64 v = fields[f].get_int (socket, &is_null);
+
+      return set_int (m, v, is_null);
+    }
 }
 
 void
@@ -349,39 +423,35 @@ porthole_socket_json_writer_append (PortholeSocketJsonWriter *writer,
                                     PortholeSocket           *socket,
                                     GString                  *out)
 {
-  const PortholePublished *p;
+  const PortholePublished *p = porthole_socket_get_published (socket);
+  gboolean changed = FALSE;
 
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-    {
-      if (fields[f].get_string)
-        set_string (&writer->members[f], fields[f].get_string (socket));
-      else if (fields[f].get_text)
-        {
-          char buf[PORTHOLE_SOCKET_FIELD_TEXT_SIZE];
-
-          set_string (&writer->members[f], fields[f].get_text (socket, buf));
-        }
-      else
-        {
-          gboolean is_null = FALSE;
-          gint64 v = fields[f].get_int (socket, &is_null);
-          JsonNode *node = show_member (&writer->members[f], is_null);
-
-          if (!is_null)
-            json_node_set_int (node, v);
-        }
-    }
-  set_container (writer, &writer->container, porthole_socket_get_container (socket));
-  p = porthole_socket_get_published (socket);
-  show_member (&writer->published, p == NULL);
+  for (guint f = 0; f < N_HEAD; f++)
+    set_field (writer, f, socket);
+  for (guint f = N_HEAD; f < G_N_ELEMENTS (fields); f++)
+    changed |= set_field (writer, f, socket);
+  changed |= set_container (writer, &writer->container, porthole_socket_get_container (socket));
+  changed |= show_member (&writer->published, p == NULL);
   if (p != NULL)
     {
-      set_string (&writer->host_address, p->host_address);
-      json_node_set_int (show_member (&writer->host_port, FALSE), p->host_port);
-      set_container (writer, &writer->published_container, published_container (p));
-      json_node_set_int (show_member (&writer->container_port, FALSE), p->container_port);
+      changed |= set_string (&writer->host_address, p->host_address);
+      changed |= set_int (&writer->host_port, p->host_port, FALSE);
+      changed |= set_container (writer, &writer->published_container, published_container (p));
+      changed |= set_int (&writer->container_port, p->container_port, FALSE);
     }
+  if (changed || writer->tail_text->len == 0)
+    {
+      g_string_truncate (writer->tail_text, 0);
+      json_generator_to_gstring (writer->tail_generator, writer->tail_text);
+      g_assert (writer->tail_text->len > 2 && writer->tail_text->str[0] == '{');
+      writer->tail_text->str[0] = ',';
+    }
+
+  /* {head...} and {tail...} make {head...,tail...} */
   json_generator_to_gstring (writer->generator, out);
+  g_assert (out->len > 0 && out->str[out->len - 1] == '}');
+  g_string_truncate (out, out->len - 1);
+  g_string_append_len (out, writer->tail_text->str, writer->tail_text->len);
 }
 
 void
@@ -390,7 +460,10 @@ porthole_socket_json_writer_free (PortholeSocketJsonWriter *writer)
   if (writer == NULL)
     return;
   g_object_unref (writer->generator);
+  g_object_unref (writer->tail_generator);
   json_object_unref (writer->row);
+  json_object_unref (writer->tail);
+  g_string_free (writer->tail_text, TRUE);
   for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
     member_clear (&writer->members[f]);
   container_members_clear (&writer->container);
