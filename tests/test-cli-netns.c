@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -489,6 +490,111 @@ START_TEST (test_unprivileged_user)
 }
 END_TEST
 
+/* The unified cgroup hierarchy: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts */
+static const char *
+cgroup2_root (void)
+{
+  static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (roots); i++)
+    {
+      g_autofree char *controllers = g_build_filename (roots[i], "cgroup.controllers", NULL);
+
+      if (g_file_test (controllers, G_FILE_TEST_EXISTS))
+        return roots[i];
+    }
+  return NULL;
+}
+
+#define DOCKER_ID "4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"
+
+/* A namespace whose process runs in a cgroup named the way Docker names its containers (v2:
+ * docker-<id>.scope, under a directory of the test's own), and a Docker socket that nobody
+ * answers: the rows carry the container, the runtime's problem is said once, and a user who
+ * may not see the process is told whose it is */
+START_TEST (test_container_of_another_user)
+{
+  World w;
+  PortholeTestNetns t;
+  const char *root = cgroup2_root ();
+  g_autofree char *reason = NULL, *id = NULL, *dir = NULL, *scope = NULL, *procs = NULL, *pid = NULL;
+  g_autofree char *out = NULL, *err = NULL, *host = NULL, *host_err = NULL, *text = NULL, *text_err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(GStrv) err_lines = NULL;
+  g_auto(GStrv) lines = NULL;
+  struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/run/docker.sock" };
+  JsonArray *rows;
+  JsonObject *tcp4, *container;
+  guint seen = 0;
+  int status, fd;
+
+  ck_assert_msg (root != NULL, "no unified cgroup hierarchy");
+  world_enter (&w);
+  ck_assert_msg (porthole_test_netns_spawn (&t, 1, &reason), "%s", reason);
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, t.id);
+  dir = g_strdup_printf ("%s/porthole-test-cli-netns-%d", root, (int) getpid ());
+  scope = g_build_filename (dir, "docker-" DOCKER_ID ".scope", NULL);
+  procs = g_build_filename (scope, "cgroup.procs", NULL);
+  pid = g_strdup_printf ("%d\n", (int) t.pids[0]);
+  ck_assert_msg (g_mkdir_with_parents (scope, 0755) == 0, "%s: %s", scope, g_strerror (errno));
+  /* cgroupfs takes a write in place (no temporary file renamed over it) */
+  fd = open (procs, O_WRONLY | O_CLOEXEC);
+  ck_assert_msg (fd >= 0 && write (fd, pid, strlen (pid)) == (ssize_t) strlen (pid),
+                 "%s: %s", procs, g_strerror (errno));
+  close (fd);
+
+  /* the test's own /run (the mount namespace is private): Docker's socket, with no listener */
+  ck_assert_int_eq (mount ("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), 0);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ck_assert_int_eq (bind (fd, (struct sockaddr *) &sun, sizeof sun), 0);
+  close (fd);
+  world_proc (&w);
+
+  out = run_list (0, &status, &err, "--json", NULL);
+  ck_assert_msg (status == 0, "exit %d: %s", status, err);
+  rows = parse_rows (parser, out);
+  ck_assert_uint_eq (count_netns (rows, id), 3);
+  tcp4 = find_row (rows, id, "tcp", "ipv4", "0.0.0.0", PORTHOLE_TEST_NETNS_PORT);
+  ck_assert_msg (tcp4 != NULL && !json_object_get_null_member (tcp4, "container"), "%s", out);
+  container = json_object_get_object_member (tcp4, "container");
+  ck_assert_str_eq (json_object_get_string_member (container, "runtime"), "docker");
+  ck_assert_str_eq (json_object_get_string_member (container, "id"), DOCKER_ID);
+  /* no runtime answered and the cgroup tells no name */
+  ck_assert (json_object_get_null_member (container, "name"));
+  ck_assert_str_eq (json_object_get_string_member (tcp4, "exposure"), "container-network");
+  /* The runtimes' silence: one line each (Docker's, and Podman's as it is absent too), not
+   * one per row */
+  err_lines = g_strsplit (err, "\n", -1);
+  ck_assert_msg (g_strv_length (err_lines) >= 2 && g_strv_length (err_lines) <= 3, "%s", err);
+  for (guint i = 0; err_lines[i][0]; i++)
+    ck_assert_msg (g_str_has_prefix (err_lines[i], "porthole-cli: "), "%s", err);
+  ck_assert_msg (strstr (err_lines[0], "/var/run/docker.sock") != NULL, "%s", err);
+
+  /* --netns host sees no container, so asks no runtime */
+  host = run_list (0, &status, &host_err, "--json", "--netns", "host", NULL);
+  ck_assert_int_eq (status, 0);
+  ck_assert_str_eq (host_err, "");
+
+  /* the user sees the container and the uid; the process is another user's container's */
+  text = run_list (NOBODY, &status, &text_err, NULL);
+  ck_assert_int_eq (status, 0);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i]; i++)
+    if (strstr (lines[i], ":5080 "))
+      {
+        ck_assert_msg (strstr (lines[i], " " "4f3c2b1a0e9d" " ") != NULL, "no short id: %s", lines[i]);
+        ck_assert_msg (g_str_has_suffix (lines[i], " root       (another user's container)"), "%s", lines[i]);
+        seen++;
+      }
+  ck_assert_msg (seen == 3, "%s", text);
+
+  porthole_test_netns_release (&t);
+  world_leave (&w);
+  ck_assert_int_eq (g_rmdir (scope), 0);
+  ck_assert_int_eq (g_rmdir (dir), 0);
+}
+END_TEST
+
 START_TEST (test_bad_netns)
 {
   static const char *const bad[] = { "bogus", "", "HOST", "all,host" };
@@ -529,6 +635,7 @@ cli_netns_suite (void)
   tcase_add_test (tc, test_text_columns);
   tcase_add_test (tc, test_published_forwarder);
   tcase_add_test (tc, test_unprivileged_user);
+  tcase_add_test (tc, test_container_of_another_user);
   tcase_add_test (tc, test_bad_netns);
   suite_add_tcase (s, tc);
   return s;

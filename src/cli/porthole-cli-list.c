@@ -43,16 +43,19 @@ refresh (PortholeSocketMonitor *monitor, Wait *wait)
   return wait->error == NULL;
 }
 
+/* Containers that Docker's or Podman's API may name: Flatpak apps, LXC and nspawn machines are
+ * named by their cgroup, and asking absent runtimes about them would only print complaints */
 static gboolean
-has_containers (GListModel *model)
+has_named_containers (GListModel *model)
 {
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
+      const PortholeContainerRef *c = porthole_socket_get_container (s);
 
-      if (porthole_socket_get_container (s) != NULL)
+      if (c != NULL && (c->runtime == PORTHOLE_RUNTIME_DOCKER || c->runtime == PORTHOLE_RUNTIME_PODMAN))
         return TRUE;
     }
   return FALSE;
@@ -76,7 +79,7 @@ names_publish_ports (PortholeContainerNames *names)
   return FALSE;
 }
 
-/* Containers were seen: asks their runtimes once for names (bounded by the names object's own
+/* Docker or Podman containers were seen: asks their runtimes once for names (bounded by the names object's own
  * timeout), so that the rows carry them, and says once, not per row, why a runtime gave none */
 static gboolean
 name_containers (PortholeSocketMonitor *monitor, Wait *wait)
@@ -233,7 +236,7 @@ porthole_cli_list (int argc, char **argv)
 
   monitor = g_object_new (PORTHOLE_TYPE_SOCKET_MONITOR, "flags", flags,
                           "all-namespaces", every_netns, NULL);
-  if (refresh (monitor, &wait) && every_netns && has_containers (G_LIST_MODEL (monitor)))
+  if (refresh (monitor, &wait) && every_netns && has_named_containers (G_LIST_MODEL (monitor)))
     name_containers (monitor, &wait);
   if (wait.error)
     {
