@@ -43,10 +43,11 @@ refresh (PortholeSocketMonitor *monitor, Wait *wait)
   return wait->error == NULL;
 }
 
-/* Containers that Docker's or Podman's API may name: Flatpak apps, LXC and nspawn machines are
- * named by their cgroup, and asking absent runtimes about them would only print complaints */
+/* Whether a Docker or Podman container is among the rows (with @names: one that it does not
+ * name). Flatpak apps, LXC and nspawn machines are named by their cgroup: asking the runtimes
+ * about them, or complaining that they are absent, would tell nothing. */
 static gboolean
-has_named_containers (GListModel *model)
+has_runtime_containers (GListModel *model, PortholeContainerNames *unnamed_by)
 {
   guint n = g_list_model_get_n_items (model);
 
@@ -55,7 +56,11 @@ has_named_containers (GListModel *model)
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
       const PortholeContainerRef *c = porthole_socket_get_container (s);
 
-      if (c != NULL && (c->runtime == PORTHOLE_RUNTIME_DOCKER || c->runtime == PORTHOLE_RUNTIME_PODMAN))
+      if (c == NULL ||
+          (c->runtime != PORTHOLE_RUNTIME_DOCKER && c->runtime != PORTHOLE_RUNTIME_PODMAN))
+        continue;
+      if (unnamed_by == NULL || c->id == NULL ||
+          porthole_container_names_lookup (unnamed_by, c->id) == NULL)
         return TRUE;
     }
   return FALSE;
@@ -79,8 +84,9 @@ names_publish_ports (PortholeContainerNames *names)
   return FALSE;
 }
 
-/* Docker or Podman containers were seen: asks their runtimes once for names (bounded by the names object's own
- * timeout), so that the rows carry them, and says once, not per row, why a runtime gave none */
+/* Docker or Podman containers were seen: asks their runtimes once for names (bounded by the
+ * names object's own timeout), so that the rows carry them, and says once, not per row, why a
+ * runtime gave none, when a container is left without its name */
 static gboolean
 name_containers (PortholeSocketMonitor *monitor, Wait *wait)
 {
@@ -90,7 +96,7 @@ name_containers (PortholeSocketMonitor *monitor, Wait *wait)
   porthole_container_names_refresh_async (names, NULL, on_names_refreshed, wait);
   g_main_loop_run (wait->loop);
   problem = porthole_container_names_get_problem (names);
-  if (problem != NULL)
+  if (problem != NULL && has_runtime_containers (G_LIST_MODEL (monitor), names))
     {
       g_auto(GStrv) lines = g_strsplit (problem, "\n", -1);
 
@@ -116,8 +122,8 @@ print_json (PortholeSocketMonitor *monitor)
   guint n = g_list_model_get_n_items (model);
 
   if (porthole_socket_monitor_get_all_namespaces (monitor))
-    porthole_socket_json_writer_set_container_names (writer,
-                                                     porthole_socket_monitor_get_container_names (monitor));
+    porthole_socket_json_writer_set_container_names (
+      writer, porthole_socket_monitor_get_container_names (monitor));
 
   g_string_append_c (out, '[');
   for (guint i = 0; i < n; i++)
@@ -194,7 +200,8 @@ print_text (PortholeSocketMonitor *monitor)
       printf ("%-5s %-12s %-40s %-40s %-17s %s %s %s\n",
               porthole_socket_get_protocol (s), porthole_socket_get_state (s),
               porthole_socket_get_local_endpoint (s), porthole_socket_get_remote_endpoint (s),
-              porthole_exposure_to_string (porthole_socket_get_exposure (s)), container, user, owner);
+              porthole_exposure_to_string (porthole_socket_get_exposure (s)), container, user,
+              owner);
     }
 }
 
@@ -205,11 +212,12 @@ porthole_cli_list (int argc, char **argv)
   g_autofree char *netns = NULL;
   gboolean every_netns;
   GOptionEntry entries[] = {
-    { "netns", 0, 0, G_OPTION_ARG_STRING, &netns,
-      N_("Network namespaces: all (the default; containers too) or host (only this one)"), "host|all" },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Every socket in every state, not only listeners"), NULL },
     { "tcp", 't', 0, G_OPTION_ARG_NONE, &tcp, N_("TCP sockets"), NULL },
     { "udp", 'u', 0, G_OPTION_ARG_NONE, &udp, N_("UDP sockets"), NULL },
+    { "netns", 0, 0, G_OPTION_ARG_STRING, &netns,
+      N_("Network namespaces: all (the default; containers too) or host (only this one)"),
+      "host|all" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
     { NULL }
   };
@@ -236,7 +244,8 @@ porthole_cli_list (int argc, char **argv)
 
   monitor = g_object_new (PORTHOLE_TYPE_SOCKET_MONITOR, "flags", flags,
                           "all-namespaces", every_netns, NULL);
-  if (refresh (monitor, &wait) && every_netns && has_named_containers (G_LIST_MODEL (monitor)))
+  if (refresh (monitor, &wait) && every_netns &&
+      has_runtime_containers (G_LIST_MODEL (monitor), NULL))
     name_containers (monitor, &wait);
   if (wait.error)
     {

@@ -82,7 +82,8 @@ static const PortholeSocketField fields[] = {
 static const char *
 container_name (PortholeContainerNames *names, const PortholeContainerRef *ref, char **owned)
 {
-  const PortholeContainerInfo *info = names && ref->id ? porthole_container_names_lookup (names, ref->id) : NULL;
+  const PortholeContainerInfo *info =
+    names && ref->id ? porthole_container_names_lookup (names, ref->id) : NULL;
 
   if (info && info->name)
     return info->name;
@@ -140,7 +141,9 @@ porthole_socket_to_json (PortholeSocket *socket, JsonBuilder *b)
 }
 
 JsonNode *
-porthole_socket_to_json_with_names (PortholeSocket *socket, PortholeContainerNames *names, JsonBuilder *b)
+porthole_socket_to_json_with_names (PortholeSocket         *socket,
+                                    PortholeContainerNames *names,
+                                    JsonBuilder            *b)
 {
   const PortholePublished *p = porthole_socket_get_published (socket);
 
@@ -337,7 +340,9 @@ container_members_clear (ContainerMembers *c)
 }
 
 static gboolean
-set_container (PortholeSocketJsonWriter *writer, ContainerMembers *c, const PortholeContainerRef *ref)
+set_container (PortholeSocketJsonWriter   *writer,
+               ContainerMembers           *c,
+               const PortholeContainerRef *ref)
 {
   g_autofree char *owned = NULL;
   gboolean changed = show_member (&c->self, ref == NULL);

@@ -48,8 +48,8 @@ void                      porthole_socket_json_writer_append (PortholeSocketJson
                                                               GString                  *out);
 void                      porthole_socket_json_writer_free   (PortholeSocketJsonWriter *writer);
 /* Container names from @names (may be NULL), as porthole_socket_to_json_with_names() */
-void                      porthole_socket_json_writer_set_container_names (PortholeSocketJsonWriter *writer,
-                                                                           PortholeContainerNames   *names);
+void porthole_socket_json_writer_set_container_names (PortholeSocketJsonWriter *writer,
+                                                      PortholeContainerNames   *names);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeSocketJsonWriter, porthole_socket_json_writer_free)
 

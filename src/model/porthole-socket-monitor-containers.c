@@ -198,7 +198,8 @@ porthole_monitor_published_join (PortholeMonitorRefresh *rd, GPtrArray *items)
 
           if (f->protocol != info->protocol || f->host_port != info->local_port)
             continue;
-          inside = find_container_listener (items, f->protocol, f->container_port, NULL, forward_family (f));
+          inside = find_container_listener (items, f->protocol, f->container_port, NULL,
+                                            forward_family (f));
           container = inside ? porthole_socket_get_container (inside) : NULL;
           add (rd, host, published_new (f->host_address, f->host_port, f->container_port, container,
                                         porthole_socket_get_process (host)));
