@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Times `porthole-cli list --all --json` and `porthole-cli list --all` (text) against
-# `ss -tuanp`, and prints each one's ratio to ss (issue 10's target: json / ss <= 0.60), with
+# Times `porthole-cli list --all --json --netns host` and its text form against `ss -tuanp`
+# (ss reads one namespace: so does --netns host), and prints each one's ratio to ss (issue
+# 10's target: json / ss <= 0.60), with
 # N listeners and N established loopback pairs (3N sockets), for N = 1,000 and 10,000 by
 # default, each inside a private network namespace so only the benchmark's own sockets are
 # there. The commands alternate; each median is of 5 runs after one warm-up run. bench-dump's
@@ -50,7 +51,7 @@ seconds() {
 }
 
 have_cli=1
-if [ ! -x "$cli" ] || ! "$cli" list --all --json >/dev/null 2>&1; then
+if [ ! -x "$cli" ] || ! "$cli" list --all --json --netns host >/dev/null 2>&1; then
   have_cli=0
   echo "list: $cli list --all --json does not run yet; timing ss and bench-dump only"
 fi
@@ -70,12 +71,12 @@ for n in "${sizes[@]}"; do
 
   ss_times=() cli_times=() text_times=()
   elapsed_us ss -tuanp >/dev/null
-  [ $have_cli = 1 ] && elapsed_us "$cli" list --all --json >/dev/null
+  [ $have_cli = 1 ] && elapsed_us "$cli" list --all --json --netns host >/dev/null
   for _ in $(seq $runs); do
     ss_times+=("$(elapsed_us ss -tuanp)")
     if [ $have_cli = 1 ]; then
-      cli_times+=("$(elapsed_us "$cli" list --all --json)")
-      text_times+=("$(elapsed_us "$cli" list --all)")
+      cli_times+=("$(elapsed_us "$cli" list --all --json --netns host)")
+      text_times+=("$(elapsed_us "$cli" list --all --netns host)")
     fi
   done
 

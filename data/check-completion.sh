@@ -24,8 +24,11 @@ expect()
 
 expect 'list probe scan explain serve --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
-expect '--all --tcp --udp --json --help' porthole-cli list --
+expect '--all --tcp --udp --netns --json --help' porthole-cli list --
 expect '--json' porthole-cli list --all --j
+expect 'all host' porthole-cli list --netns ''
+expect 'host' porthole-cli list --netns h
+expect '--json' porthole-cli list --netns all --j
 expect '--timeout --tls --udp --json --help' porthole-cli probe example.org:443 --
 expect '--concurrency --timeout --yes --json --help' porthole-cli scan --
 expect '--json --help' porthole-cli explain 22 --

@@ -126,7 +126,8 @@ static GHashTable *
 porthole_keys (gboolean all, gboolean with_pid)
 {
   const char *cli = g_getenv ("PORTHOLE_CLI");
-  const char *argv[] = { cli, "list", "--json", all ? "--all" : NULL, NULL };
+  /* ss sees only the namespace it runs in: so does --netns host */
+  const char *argv[] = { cli, "list", "--json", "--netns", "host", all ? "--all" : NULL, NULL };
   int status;
   g_autofree char *out = run (argv, &status);
   g_autoptr(JsonParser) parser = json_parser_new ();

@@ -43,6 +43,37 @@ make_rows (void)
   g_ptr_array_add (rows, porthole_socket_new (&listen4, &sshd, "root", "ssh", 0));
   g_ptr_array_add (rows, porthole_socket_new (&udp4, &hidden, NULL, NULL, 0));
   g_ptr_array_add (rows, porthole_socket_new (&conn6, &odd, "user \"q\"", "https", 0));
+
+  /* Another namespace: a container with a name from its cgroup, published; one without a
+   * name, published from no container known; one with neither; back to the host */
+  listen4.netns = G_GUINT64_CONSTANT (4026532203);
+  inet_pton (AF_INET, "0.0.0.0", listen4.local_addr);
+  for (guint i = 0; i < 4; i++)
+    {
+      PortholeSocket *s = porthole_socket_new (&listen4, &hidden, "root", "ssh", 0);
+      PortholeContainerRef ref = { PORTHOLE_RUNTIME_LXC, g_strdup ("web\"1"), g_strdup ("web \"one\"\x02") };
+      PortholePublished published = { NULL, 8080, 22, { PORTHOLE_RUNTIME_NONE, NULL, NULL }, (char *) "pasta" };
+
+      if (i == 1)
+        {
+          g_clear_pointer (&ref.name, g_free);
+          ref.runtime = PORTHOLE_RUNTIME_DOCKER;
+        }
+      else if (i == 0)
+        {
+          published.host_address = (char *) "127.0.0.1";
+          published.container = ref;
+        }
+      if (i < 3)
+        {
+          porthole_socket_take_container (s, &ref);
+          porthole_socket_set_published (s, porthole_published_copy (&published));
+        }
+      porthole_container_ref_clear (&ref);
+      g_ptr_array_add (rows, s);
+      listen4.netns += i;
+    }
+  g_ptr_array_add (rows, porthole_socket_new (&wait4, &none, "root", NULL, 0));
   return rows;
 }
 
@@ -75,6 +106,17 @@ START_TEST (test_writer_matches_tree)
   ck_assert_ptr_nonnull (strstr (got->str, "\"service\":null"));
   ck_assert_ptr_nonnull (strstr (got->str, "\"uid\":null"));
   ck_assert_ptr_nonnull (strstr (got->str, "say \\\"hi\\\"\\\\"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"exposure\":\"network\",\"netns\":\"4026532203\""));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"exposure\":\"container-network\",\"netns\":\"4026532206\","
+                                           "\"container\":null,\"published\":null}"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"exposure\":\"loopback\",\"netns\":null,"
+                                           "\"container\":null,\"published\":null}"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"container\":{\"runtime\":\"lxc\",\"id\":\"web\\\"1\","
+                                           "\"name\":\"web \\\"one\\\"\\\\x02\"}"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"published\":{\"host_address\":\"127.0.0.1\","
+                                           "\"host_port\":8080,\"container\":{\"runtime\":\"lxc\""));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"name\":null},\"published\":{\"host_address\":null,"
+                                           "\"host_port\":8080,\"container\":null,\"container_port\":22}"));
 }
 END_TEST
 
@@ -98,15 +140,17 @@ START_TEST (test_writer_rows_parse)
       ck_assert_msg (json_parser_load_from_data (parser, line->str, (gssize) line->len, &error),
                      "row %u: %s", i, error ? error->message : "");
       object = json_node_get_object (json_parser_get_root (parser));
-      ck_assert_uint_eq (json_object_get_size (object), n_fields);
+      /* the flat fields, then "container" and "published" */
+      ck_assert_uint_eq (json_object_get_size (object), n_fields + 2);
       for (guint f = 0; f < n_fields; f++)
         {
           JsonNode *member = json_object_get_member (object, fields[f].name);
 
           ck_assert_ptr_nonnull (member);
-          if (fields[f].get_string)
+          if (fields[f].get_string || fields[f].get_text)
             {
-              const char *want = fields[f].get_string (s);
+              char buf[PORTHOLE_SOCKET_FIELD_TEXT_SIZE];
+              const char *want = fields[f].get_string ? fields[f].get_string (s) : fields[f].get_text (s, buf);
 
               if (want == NULL)
                 ck_assert (JSON_NODE_HOLDS_NULL (member));
@@ -123,6 +167,10 @@ START_TEST (test_writer_rows_parse)
                 ck_assert_int_eq (json_node_get_int (member), want);
             }
         }
+      ck_assert_int_eq (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "container")),
+                        porthole_socket_get_container (s) == NULL);
+      ck_assert_int_eq (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "published")),
+                        porthole_socket_get_published (s) == NULL);
     }
 }
 END_TEST

@@ -50,9 +50,12 @@ to_csv (GPtrArray *rows)
         {
           if (f)
             g_string_append_c (out, ',');
-          if (fields[f].get_string)
+          if (fields[f].get_string || fields[f].get_text)
             {
-              g_autofree char *field = porthole_export_csv_field (fields[f].get_string (s));
+              char buf[PORTHOLE_SOCKET_FIELD_TEXT_SIZE];
+              g_autofree char *field = porthole_export_csv_field (fields[f].get_string
+                                                                    ? fields[f].get_string (s)
+                                                                    : fields[f].get_text (s, buf));
 
               g_string_append (out, field);
             }

@@ -14,6 +14,7 @@
 #include "porthole-procmap.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 /* The runtimes are asked again at most this often, and only while containers are seen */
 #define NAMES_REFRESH_US (10 * G_USEC_PER_SEC)
@@ -125,10 +126,24 @@ add (PortholeMonitorRefresh *rd, PortholeSocket *socket, PortholePublished *publ
     g_hash_table_insert (rd->published, g_object_ref (socket), published);
 }
 
-/* A listener in another namespace on @port: the container end of a forward */
-static PortholeSocket *
-find_container_listener (GPtrArray *items, guint8 protocol, guint16 port, const char *container_id)
+/* The address family a forwarder connects to, 0 when it does not say */
+static int
+forward_family (const PortholeForward *f)
 {
+  if (f->container_address == NULL)
+    return 0;
+  return strchr (f->container_address, ':') ? AF_INET6 : AF_INET;
+}
+
+/* A listener in another namespace on @port: the container end of a forward. One of @family
+ * (0: any) is preferred: docker-proxy connects to an IPv4 address, which an IPv6-only
+ * listener on the same port never sees */
+static PortholeSocket *
+find_container_listener (GPtrArray *items, guint8 protocol, guint16 port, const char *container_id,
+                         int family)
+{
+  PortholeSocket *other_family = NULL;
+
   for (guint i = 0; i < items->len; i++)
     {
       PortholeSocket *s = g_ptr_array_index (items, i);
@@ -141,9 +156,14 @@ find_container_listener (GPtrArray *items, guint8 protocol, guint16 port, const 
       /* Without the runtime's word the first one is taken: two containers listening on the
        * same port behind two forwarders are told apart only by the runtime */
       if (container_id == NULL || (c && c->id && g_ascii_strcasecmp (c->id, container_id) == 0))
-        return s;
+        {
+          if (family == 0 || info->family == family)
+            return s;
+          if (other_family == NULL)
+            other_family = s;
+        }
     }
-  return NULL;
+  return other_family;
 }
 
 void
@@ -178,7 +198,8 @@ porthole_monitor_published_join (PortholeMonitorRefresh *rd, GPtrArray *items)
 
           if (f->protocol != info->protocol || f->host_port != info->local_port)
             continue;
-          inside = find_container_listener (items, f->protocol, f->container_port, NULL);
+          inside = find_container_listener (items, f->protocol, f->container_port, NULL,
+                                            forward_family (f));
           container = inside ? porthole_socket_get_container (inside) : NULL;
           add (rd, host, published_new (f->host_address, f->host_port, f->container_port, container,
                                         porthole_socket_get_process (host)));
@@ -201,7 +222,7 @@ porthole_monitor_published_join (PortholeMonitorRefresh *rd, GPtrArray *items)
 
           if (port->host_port == 0)
             continue;
-          inside = find_container_listener (items, port->protocol, port->container_port, c->id);
+          inside = find_container_listener (items, port->protocol, port->container_port, c->id, 0);
           if (inside && porthole_socket_get_container (inside))
             add (rd, inside, published_new (port->host_address, port->host_port, port->container_port,
                                             porthole_socket_get_container (inside), c->runtime));
