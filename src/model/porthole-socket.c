@@ -4,6 +4,7 @@
 
 #include "porthole-socket-private.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 struct _PortholeSocket {
@@ -264,9 +265,18 @@ porthole_socket_get_exposure (PortholeSocket *self)
 {
   gboolean loopback = porthole_socket_is_loopback (self);
 
-  /* A published port is reached through the host, whatever the container's side is bound to */
+  /* A published port is reached through the host, whatever the container's side is bound to:
+   * from the network, or only from this computer when published on the host's loopback */
   if (self->published && !loopback)
-    return PORTHOLE_EXPOSURE_NETWORK;
+    {
+      const char *host = self->published->host_address;
+      guint8 addr[16] = { 0 };
+      gboolean host_loopback = host != NULL &&
+                               ((inet_pton (AF_INET, host, addr) == 1 && porthole_address_is_loopback (AF_INET, addr)) ||
+                                (inet_pton (AF_INET6, host, addr) == 1 && porthole_address_is_loopback (AF_INET6, addr)));
+
+      return host_loopback ? PORTHOLE_EXPOSURE_LOOPBACK : PORTHOLE_EXPOSURE_NETWORK;
+    }
   if (self->info.netns == 0)
     return loopback ? PORTHOLE_EXPOSURE_LOOPBACK : PORTHOLE_EXPOSURE_NETWORK;
   return loopback ? PORTHOLE_EXPOSURE_CONTAINER : PORTHOLE_EXPOSURE_CONTAINER_NETWORK;
