@@ -131,6 +131,7 @@ START_TEST (test_hostile)
     "tcp WEIRD 0 0 127.0.0.1:22 0.0.0.0:*",            /* not a state */
     "tcp LISTEN 0 0 127.0.0.1:22 [::1]:5",             /* families that disagree */
     "tcp LISTEN 0 0",                                  /* short */
+    "tcp LISTEN 0 0 [0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000]:22 [::]:*",   /* long */
     "",
     "\x1b[2J\x07",
   };
