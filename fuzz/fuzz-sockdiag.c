@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#define END_OF(field) (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
+#define END_OF(field) \
+  (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
 
 /* Each counter: known (its bit, and the attribute long enough for it) or 0 */
 static void

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Recorded sock_diag dumps (tests/fixtures/procnet/{tcp,tcp6,udp,udp6}.netlink and
- * tests/fixtures/tcp-info/{tcp,tcp6}.netlink, which carry struct tcp_info; real kernel buffers) made hostile:
+ * tests/fixtures/tcp-info/{tcp,tcp6}.netlink, which carry struct tcp_info; real kernel buffers)
+ * made hostile:
  * every header and attribute word overwritten with extreme values, NLM_F_DUMP_INTR set on every
  * message, a dump cut into several recvmsg() buffers with the last one broken. The parser must
  * stay inside the buffer (ASan in the sanitizer suite), fail with an error and without partial
@@ -276,7 +277,8 @@ with_info_length (const guint8 *msg, gsize info_off, gsize len)
   return out;
 }
 
-#define END_OF(field) (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
+#define END_OF(field) \
+  (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
 
 /* Every message of the recorded dumps that carries struct tcp_info, rebuilt with the attribute
  * cut to each length from 0 (an older kernel's struct, or a broken one) and grown by up to 64
@@ -327,12 +329,16 @@ START_TEST (test_tcp_info_every_length)
           gsize recorded;
 
           memcpy (&h, msg, sizeof h);
-          if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY || (info_off = find_attribute (msg, INET_DIAG_INFO)) < 0)
+          if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+            continue;
+          info_off = find_attribute (msg, INET_DIAG_INFO);
+          if (info_off < 0)
             continue;
           with_info++;
           memcpy (&rta, msg + info_off, sizeof rta);
           recorded = rta.rta_len - RTA_LENGTH (0);
-          ck_assert (porthole_sockdiag_parse (msg, h.nlmsg_len, IPPROTO_TCP, full_rows, NULL, NULL, NULL));
+          ck_assert (porthole_sockdiag_parse (msg, h.nlmsg_len, IPPROTO_TCP, full_rows,
+                                              NULL, NULL, NULL));
           ck_assert_uint_eq (full_rows->len, 1);
           full = g_array_index (full_rows, PortholeSockInfo, 0);
           ck_assert_uint_eq (full.tcp_info_fields, PORTHOLE_TCP_INFO_ALL_FIELDS);
@@ -346,9 +352,10 @@ START_TEST (test_tcp_info_every_length)
               PortholeSockInfo r, want = full;
               guint32 bits = 0;
 
-              ck_assert_msg (porthole_sockdiag_parse (copy, b->len, IPPROTO_TCP, rows, NULL, NULL, &error),
-                             "%s message %u cut at %" G_GSIZE_FORMAT ": %s", dumps[d].name, m, cut,
-                             error->message);
+              ck_assert_msg (porthole_sockdiag_parse (copy, b->len, IPPROTO_TCP, rows,
+                                                      NULL, NULL, &error),
+                             "%s message %u cut at %" G_GSIZE_FORMAT ": %s", dumps[d].name, m,
+                             cut, error->message);
               ck_assert_uint_eq (rows->len, 1);
               r = g_array_index (rows, PortholeSockInfo, 0);
               ck_assert_uint_eq (r.tcp_info_len, cut);
@@ -373,8 +380,8 @@ START_TEST (test_tcp_info_every_length)
               if (!(bits & PORTHOLE_TCP_INFO_BYTES_RETRANS)) want.bytes_retrans = 0;
               want.tcp_info_fields = bits;
               want.tcp_info_len = cut;
-              ck_assert_msg (memcmp (&r, &want, sizeof r) == 0, "%s message %u cut at %" G_GSIZE_FORMAT
-                             ": the row differs", dumps[d].name, m, cut);
+              ck_assert_msg (memcmp (&r, &want, sizeof r) == 0, "%s message %u cut at %"
+                             G_GSIZE_FORMAT ": the row differs", dumps[d].name, m, cut);
             }
         }
     }
@@ -411,7 +418,10 @@ START_TEST (test_tcp_info_bad_rta_len)
           gssize info_off;
 
           memcpy (&h, data + off, sizeof h);
-          if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY || (info_off = find_attribute (data + off, INET_DIAG_INFO)) < 0)
+          if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+            continue;
+          info_off = find_attribute (data + off, INET_DIAG_INFO);
+          if (info_off < 0)
             continue;
           for (guint32 v = 0; v <= h.nlmsg_len + 8; v++)
             {

@@ -367,7 +367,8 @@ load (const char *name)
   return g_bytes_new_take (contents, len);
 }
 
-#define END_OF(field) (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
+#define END_OF(field) \
+  (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
 
 /* struct tcp_info cut at every length from none to a future kernel's: each counter is taken
  * only when the attribute holds all of it, and the attributes after it are still read. */
@@ -424,22 +425,25 @@ START_TEST (test_tcp_info_lengths)
       for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
         if (fields[f].end <= len)
           want |= fields[f].bit;
-      ck_assert_msg (r->tcp_info_fields == want, "length %" G_GSIZE_FORMAT ": fields 0x%x, want 0x%x",
-                     len, r->tcp_info_fields, want);
-      ck_assert_uint_eq (r->last_data_sent_ms, want & PORTHOLE_TCP_INFO_LAST_DATA_SENT ? 101 : 0);
-      ck_assert_uint_eq (r->last_data_recv_ms, want & PORTHOLE_TCP_INFO_LAST_DATA_RECV ? 102 : 0);
-      ck_assert_uint_eq (r->rtt_us, want & PORTHOLE_TCP_INFO_RTT ? 103 : 0);
-      ck_assert_uint_eq (r->rttvar_us, want & PORTHOLE_TCP_INFO_RTTVAR ? 104 : 0);
-      ck_assert_uint_eq (r->snd_cwnd, want & PORTHOLE_TCP_INFO_SND_CWND ? 105 : 0);
-      ck_assert_uint_eq (r->total_retrans, want & PORTHOLE_TCP_INFO_TOTAL_RETRANS ? 106 : 0);
-      ck_assert_uint_eq (r->bytes_acked, want & PORTHOLE_TCP_INFO_BYTES_ACKED ? 0x100000107 : 0);
-      ck_assert_uint_eq (r->bytes_received, want & PORTHOLE_TCP_INFO_BYTES_RECEIVED ? 0x200000108 : 0);
-      ck_assert_uint_eq (r->segs_out, want & PORTHOLE_TCP_INFO_SEGS_OUT ? 109 : 0);
-      ck_assert_uint_eq (r->segs_in, want & PORTHOLE_TCP_INFO_SEGS_IN ? 110 : 0);
-      ck_assert_uint_eq (r->delivery_rate, want & PORTHOLE_TCP_INFO_DELIVERY_RATE ? 0x300000111 : 0);
-      ck_assert_uint_eq (r->bytes_retrans, want & PORTHOLE_TCP_INFO_BYTES_RETRANS ? 0x500000113 : 0);
+      ck_assert_msg (r->tcp_info_fields == want, "length %" G_GSIZE_FORMAT
+                     ": fields 0x%x, want 0x%x", len, r->tcp_info_fields, want);
+#define EXPECT(bit, value) ((want & PORTHOLE_TCP_INFO_##bit) ? (value) : 0)
+      ck_assert_uint_eq (r->last_data_sent_ms, EXPECT (LAST_DATA_SENT, 101));
+      ck_assert_uint_eq (r->last_data_recv_ms, EXPECT (LAST_DATA_RECV, 102));
+      ck_assert_uint_eq (r->rtt_us, EXPECT (RTT, 103));
+      ck_assert_uint_eq (r->rttvar_us, EXPECT (RTTVAR, 104));
+      ck_assert_uint_eq (r->snd_cwnd, EXPECT (SND_CWND, 105));
+      ck_assert_uint_eq (r->total_retrans, EXPECT (TOTAL_RETRANS, 106));
+      ck_assert_uint_eq (r->bytes_acked, EXPECT (BYTES_ACKED, 0x100000107));
+      ck_assert_uint_eq (r->bytes_received, EXPECT (BYTES_RECEIVED, 0x200000108));
+      ck_assert_uint_eq (r->segs_out, EXPECT (SEGS_OUT, 109));
+      ck_assert_uint_eq (r->segs_in, EXPECT (SEGS_IN, 110));
+      ck_assert_uint_eq (r->delivery_rate, EXPECT (DELIVERY_RATE, 0x300000111));
+      ck_assert_uint_eq (r->bytes_retrans, EXPECT (BYTES_RETRANS, 0x500000113));
       /* before tcpi_bytes_sent (Linux 4.19) the bytes acknowledged stand in */
-      ck_assert_uint_eq (r->bytes_sent, want & PORTHOLE_TCP_INFO_BYTES_SENT ? 0x400000112 : r->bytes_acked);
+      ck_assert_uint_eq (r->bytes_sent, (want & PORTHOLE_TCP_INFO_BYTES_SENT) ? 0x400000112
+                                                                               : r->bytes_acked);
+#undef EXPECT
       ck_assert (porthole_sockinfo_has_tcp_info (r, want));
       ck_assert (porthole_sockinfo_has_tcp_info (r, 0));
       if (want != PORTHOLE_TCP_INFO_ALL_FIELDS)

@@ -223,7 +223,8 @@ assert_end (const PortholeSockInfo *r, const char *end, gsize sent, gsize receiv
     {
       /* data sent, retransmissions included (loopback does not lose segments, but a loaded
        * machine may still retransmit on a timeout) */
-      guint64 retrans = (r->tcp_info_fields & PORTHOLE_TCP_INFO_BYTES_RETRANS) ? r->bytes_retrans : 0;
+      guint64 retrans = (r->tcp_info_fields & PORTHOLE_TCP_INFO_BYTES_RETRANS) ? r->bytes_retrans
+                                                                                : 0;
 
       ck_assert_msg (r->bytes_sent - retrans == sent, "%s: sent %" G_GUINT64_FORMAT " (%"
                      G_GUINT64_FORMAT " again), want %" G_GSIZE_FORMAT, end, r->bytes_sent,

@@ -62,7 +62,8 @@ porthole_sockinfo_matches (const PortholeSockInfo *info, PortholeDumpFlags flags
 gboolean
 porthole_sockinfo_has_tcp_info (const PortholeSockInfo *info, PortholeTcpInfoFields fields)
 {
-  return (info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) && (info->tcp_info_fields & fields) == fields;
+  return (info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) &&
+         (info->tcp_info_fields & fields) == fields;
 }
 
 void

@@ -116,7 +116,8 @@ gboolean    porthole_sockinfo_matches (const PortholeSockInfo *info, PortholeDum
 /* Whether every counter in @fields is known for this row (TCP, INET_DIAG_INFO long enough).
  * bytes_sent holds a value with PORTHOLE_TCP_INFO_BYTES_ACKED alone too (the older kernels'
  * stand-in); ask for PORTHOLE_TCP_INFO_BYTES_SENT to know it is the kernel's own count. */
-gboolean    porthole_sockinfo_has_tcp_info (const PortholeSockInfo *info, PortholeTcpInfoFields fields);
+gboolean    porthole_sockinfo_has_tcp_info (const PortholeSockInfo *info,
+                                            PortholeTcpInfoFields   fields);
 /* Clears the counters and PORTHOLE_SOCKINFO_HAS_TCP_INFO: the row as /proc/net would give it.
  * For comparing rows by what they are rather than by how much they carried (two dumps a moment
  * apart differ in last_data_sent_ms alone). */
