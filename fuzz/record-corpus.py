@@ -81,7 +81,8 @@ def sockdiag():
 
 
 def fixtures():
-    """The recorded tables of tests/fixtures/procnet (every TCP state, IPv6, v4-mapped)."""
+    """The recorded tables of tests/fixtures/procnet (every TCP state, IPv6, v4-mapped) and the
+    TCP dumps of tests/fixtures/tcp-info (struct tcp_info of connections that carried data)."""
     d = os.path.join(HERE, "..", "tests", "fixtures", "procnet")
     for name, sel, _, proto in TABLES:
         with open(os.path.join(d, name), "rb") as f:
@@ -89,6 +90,10 @@ def fixtures():
         with open(os.path.join(d, name + ".netlink"), "rb") as f:
             write("sockdiag", "fixture-" + name,
                   (b"1" if proto == socket.IPPROTO_UDP else b"0") + f.read())
+    d = os.path.join(HERE, "..", "tests", "fixtures", "tcp-info")
+    for name in ("tcp", "tcp6"):
+        with open(os.path.join(d, name + ".netlink"), "rb") as f:
+            write("sockdiag", "fixture-tcp-info-" + name, b"0" + f.read())
 
 
 def services():

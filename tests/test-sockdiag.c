@@ -14,6 +14,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -73,6 +75,47 @@ put_diag (GByteArray *b, guint16 flags, guint8 family, guint8 state, guint16 spo
   if (attrs)
     g_byte_array_append (payload, attrs->data, attrs->len);
   put_msg (b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI | flags, payload->data, payload->len);
+}
+
+static void
+put_attr_data (GByteArray *b, guint16 type, const void *data, gsize len)
+{
+  struct rtattr rta = { .rta_len = RTA_LENGTH (len), .rta_type = type };
+  static const guint8 pad[4] = { 0 };
+
+  g_byte_array_append (b, (const guint8 *) &rta, sizeof rta);
+  if (len)
+    g_byte_array_append (b, data, len);
+  g_byte_array_append (b, pad, RTA_ALIGN (len) - len);
+}
+
+/* A struct tcp_info with a distinct value in every field porthole reads, followed by @extra
+ * bytes of 0xaa (a kernel newer than our headers) */
+static guint8 *
+tcp_info_bytes (gsize extra, gsize *len)
+{
+  struct tcp_info ti;
+  guint8 *bytes;
+
+  memset (&ti, 0x11, sizeof ti);
+  ti.tcpi_last_data_sent = 101;
+  ti.tcpi_last_data_recv = 102;
+  ti.tcpi_rtt = 103;
+  ti.tcpi_rttvar = 104;
+  ti.tcpi_snd_cwnd = 105;
+  ti.tcpi_total_retrans = 106;
+  ti.tcpi_bytes_acked = G_GUINT64_CONSTANT (0x100000107);
+  ti.tcpi_bytes_received = G_GUINT64_CONSTANT (0x200000108);
+  ti.tcpi_segs_out = 109;
+  ti.tcpi_segs_in = 110;
+  ti.tcpi_delivery_rate = G_GUINT64_CONSTANT (0x300000111);
+  ti.tcpi_bytes_sent = G_GUINT64_CONSTANT (0x400000112);
+  ti.tcpi_bytes_retrans = G_GUINT64_CONSTANT (0x500000113);
+  *len = sizeof ti + extra;
+  bytes = g_malloc (*len);
+  memcpy (bytes, &ti, sizeof ti);
+  memset (bytes + sizeof ti, 0xaa, extra);
+  return bytes;
 }
 
 static GArray *
@@ -324,6 +367,219 @@ load (const char *name)
   return g_bytes_new_take (contents, len);
 }
 
+#define END_OF(field) \
+  (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
+
+/* struct tcp_info cut at every length from none to a future kernel's: each counter is taken
+ * only when the attribute holds all of it, and the attributes after it are still read. */
+START_TEST (test_tcp_info_lengths)
+{
+  static const struct {
+    PortholeTcpInfoFields bit;
+    gsize end;
+  } fields[] = {
+    { PORTHOLE_TCP_INFO_LAST_DATA_SENT, END_OF (tcpi_last_data_sent) },
+    { PORTHOLE_TCP_INFO_LAST_DATA_RECV, END_OF (tcpi_last_data_recv) },
+    { PORTHOLE_TCP_INFO_RTT, END_OF (tcpi_rtt) },
+    { PORTHOLE_TCP_INFO_RTTVAR, END_OF (tcpi_rttvar) },
+    { PORTHOLE_TCP_INFO_SND_CWND, END_OF (tcpi_snd_cwnd) },
+    { PORTHOLE_TCP_INFO_TOTAL_RETRANS, END_OF (tcpi_total_retrans) },
+    { PORTHOLE_TCP_INFO_BYTES_ACKED, END_OF (tcpi_bytes_acked) },
+    { PORTHOLE_TCP_INFO_BYTES_RECEIVED, END_OF (tcpi_bytes_received) },
+    { PORTHOLE_TCP_INFO_SEGS_OUT, END_OF (tcpi_segs_out) },
+    { PORTHOLE_TCP_INFO_SEGS_IN, END_OF (tcpi_segs_in) },
+    { PORTHOLE_TCP_INFO_DELIVERY_RATE, END_OF (tcpi_delivery_rate) },
+    { PORTHOLE_TCP_INFO_BYTES_SENT, END_OF (tcpi_bytes_sent) },
+    { PORTHOLE_TCP_INFO_BYTES_RETRANS, END_OF (tcpi_bytes_retrans) },
+  };
+  gsize full;
+  g_autofree guint8 *ti = tcp_info_bytes (300, &full);
+
+  /* the kernel ABI, whatever our headers say: Linux 2.6's struct ends after total_retrans */
+  ck_assert_uint_eq (END_OF (tcpi_total_retrans), 104);
+  ck_assert_uint_eq (END_OF (tcpi_bytes_received), 136);
+  ck_assert_uint_eq (END_OF (tcpi_bytes_retrans), 216);
+
+  for (gsize len = 0; len <= full; len++)
+    {
+      g_autoptr(GByteArray) b = g_byte_array_new ();
+      g_autoptr(GByteArray) attrs = g_byte_array_new ();
+      g_autoptr(GArray) rows = new_rows ();
+      g_autoptr(GError) error = NULL;
+      const PortholeSockInfo *r;
+      guint8 one = 1;
+      guint32 want = 0;
+
+      put_attr_data (attrs, INET_DIAG_INFO, ti, len);
+      put_attr_data (attrs, INET_DIAG_SKV6ONLY, &one, 1);
+      put_diag (b, 0, AF_INET6, PORTHOLE_TCP_ESTABLISHED, 40000, 22, 9, attrs);
+      put_int_msg (b, NLMSG_DONE, 0);
+      ck_assert_msg (parse (b, rows, NULL, NULL, &error), "length %" G_GSIZE_FORMAT ": %s",
+                     len, error->message);
+      ck_assert_uint_eq (rows->len, 1);
+      r = &g_array_index (rows, PortholeSockInfo, 0);
+      /* misaligned lengths: the attribute after it is found all the same */
+      ck_assert_msg (r->flags & PORTHOLE_SOCKINFO_V6ONLY, "length %" G_GSIZE_FORMAT, len);
+      ck_assert (r->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
+      ck_assert_uint_eq (r->tcp_info_len, len);
+      for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+        if (fields[f].end <= len)
+          want |= fields[f].bit;
+      ck_assert_msg (r->tcp_info_fields == want, "length %" G_GSIZE_FORMAT
+                     ": fields 0x%x, want 0x%x", len, r->tcp_info_fields, want);
+#define EXPECT(bit, value) ((want & PORTHOLE_TCP_INFO_##bit) ? (value) : 0)
+      ck_assert_uint_eq (r->last_data_sent_ms, EXPECT (LAST_DATA_SENT, 101));
+      ck_assert_uint_eq (r->last_data_recv_ms, EXPECT (LAST_DATA_RECV, 102));
+      ck_assert_uint_eq (r->rtt_us, EXPECT (RTT, 103));
+      ck_assert_uint_eq (r->rttvar_us, EXPECT (RTTVAR, 104));
+      ck_assert_uint_eq (r->snd_cwnd, EXPECT (SND_CWND, 105));
+      ck_assert_uint_eq (r->total_retrans, EXPECT (TOTAL_RETRANS, 106));
+      ck_assert_uint_eq (r->bytes_acked, EXPECT (BYTES_ACKED, 0x100000107));
+      ck_assert_uint_eq (r->bytes_received, EXPECT (BYTES_RECEIVED, 0x200000108));
+      ck_assert_uint_eq (r->segs_out, EXPECT (SEGS_OUT, 109));
+      ck_assert_uint_eq (r->segs_in, EXPECT (SEGS_IN, 110));
+      ck_assert_uint_eq (r->delivery_rate, EXPECT (DELIVERY_RATE, 0x300000111));
+      ck_assert_uint_eq (r->bytes_retrans, EXPECT (BYTES_RETRANS, 0x500000113));
+      /* before tcpi_bytes_sent (Linux 4.19) the bytes acknowledged stand in */
+      ck_assert_uint_eq (r->bytes_sent, (want & PORTHOLE_TCP_INFO_BYTES_SENT) ? 0x400000112
+                                                                               : r->bytes_acked);
+#undef EXPECT
+      ck_assert (porthole_sockinfo_has_tcp_info (r, want));
+      ck_assert (porthole_sockinfo_has_tcp_info (r, 0));
+      if (want != PORTHOLE_TCP_INFO_ALL_FIELDS)
+        ck_assert (!porthole_sockinfo_has_tcp_info (r, PORTHOLE_TCP_INFO_ALL_FIELDS));
+    }
+}
+END_TEST
+
+/* No INET_DIAG_INFO: every counter unknown. In a UDP dump: not trusted. Two in one message:
+ * the last one counts, whole. */
+START_TEST (test_tcp_info_absent_udp_and_twice)
+{
+  gsize full;
+  g_autofree guint8 *ti = tcp_info_bytes (0, &full);
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+  g_autoptr(GByteArray) twice = g_byte_array_new ();
+  g_autoptr(GByteArray) with_info = g_byte_array_new ();
+  g_autoptr(GArray) rows = new_rows ();
+  const PortholeSockInfo *r;
+  PortholeSockInfo zero = { 0 };
+
+  put_attr_data (with_info, INET_DIAG_INFO, ti, full);
+  put_diag (b, 0, AF_INET, PORTHOLE_TCP_TIME_WAIT, 40000, 22, 0, NULL);
+  put_diag (b, 0, AF_INET, PORTHOLE_TCP_ESTABLISHED, 40001, 22, 1, with_info);
+  ck_assert (parse (b, rows, NULL, NULL, NULL));
+  ck_assert_uint_eq (rows->len, 2);
+  r = &g_array_index (rows, PortholeSockInfo, 0);
+  ck_assert (!(r->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO));
+  ck_assert (!porthole_sockinfo_has_tcp_info (r, 0));
+  ck_assert (memcmp (&r->bytes_sent, &zero.bytes_sent,
+                     sizeof zero - offsetof (PortholeSockInfo, bytes_sent)) == 0);
+  r = &g_array_index (rows, PortholeSockInfo, 1);
+  ck_assert (porthole_sockinfo_has_tcp_info (r, PORTHOLE_TCP_INFO_ALL_FIELDS));
+
+  g_array_set_size (rows, 0);
+  ck_assert (porthole_sockdiag_parse (b->data, b->len, IPPROTO_UDP, rows, NULL, NULL, NULL));
+  ck_assert_uint_eq (rows->len, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      r = &g_array_index (rows, PortholeSockInfo, i);
+      ck_assert (!(r->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO));
+      ck_assert_uint_eq (r->tcp_info_fields, 0);
+      ck_assert_uint_eq (r->bytes_acked, 0);
+    }
+
+  /* a full one, then a short one: nothing of the first is left over */
+  g_byte_array_set_size (with_info, 0);
+  put_attr_data (with_info, INET_DIAG_INFO, ti, full);
+  put_attr_data (with_info, INET_DIAG_INFO, ti, END_OF (tcpi_rtt));
+  put_diag (twice, 0, AF_INET, PORTHOLE_TCP_ESTABLISHED, 40001, 22, 1, with_info);
+  g_array_set_size (rows, 0);
+  ck_assert (parse (twice, rows, NULL, NULL, NULL));
+  r = &g_array_index (rows, PortholeSockInfo, 0);
+  ck_assert_uint_eq (r->tcp_info_len, END_OF (tcpi_rtt));
+  ck_assert_uint_eq (r->tcp_info_fields, PORTHOLE_TCP_INFO_LAST_DATA_SENT |
+                                         PORTHOLE_TCP_INFO_LAST_DATA_RECV | PORTHOLE_TCP_INFO_RTT);
+  ck_assert_uint_eq (r->bytes_acked, 0);
+  ck_assert_uint_eq (r->bytes_sent, 0);
+  ck_assert_uint_eq (r->rtt_us, 103);
+}
+END_TEST
+
+/* A real dump as porthole asks for it (tests/fixtures/tcp-info/record.py): loopback
+ * connections that carried a known number of bytes. */
+START_TEST (test_recorded_tcp_info)
+{
+  g_autoptr(GBytes) v4 = load ("tcp-info/tcp.netlink");
+  g_autoptr(GBytes) v6 = load ("tcp-info/tcp6.netlink");
+  g_autoptr(GArray) rows = new_rows ();
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  gsize len;
+  const guint8 *data;
+  guint listeners = 0, established = 0, time_wait = 0;
+
+  data = g_bytes_get_data (v4, &len);
+  ck_assert_msg (porthole_sockdiag_parse (data, len, IPPROTO_TCP, rows, &done, NULL, &error),
+                 "%s", error ? error->message : "");
+  ck_assert (done);
+  data = g_bytes_get_data (v6, &len);
+  ck_assert (porthole_sockdiag_parse (data, len, IPPROTO_TCP, rows, &done, NULL, &error));
+  ck_assert_uint_eq (rows->len, 8);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const PortholeSockInfo *r = &g_array_index (rows, PortholeSockInfo, i);
+      /* 127.0.0.1:5000: 1000 bytes to the listener, 333 back; [::1]:5001: 70000 and none */
+      gboolean ipv6 = r->family == AF_INET6;
+      guint64 to_server = ipv6 ? 70000 : 1000, to_client = ipv6 ? 0 : 333;
+
+      switch (r->state)
+        {
+        case PORTHOLE_TCP_LISTEN:
+          listeners++;
+          ck_assert (r->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
+          ck_assert_uint_eq (r->bytes_acked, 0);
+          ck_assert_uint_eq (r->bytes_received, 0);
+          break;
+
+        case PORTHOLE_TCP_TIME_WAIT:
+          time_wait++;
+          ck_assert (!(r->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO));
+          ck_assert_uint_eq (r->tcp_info_fields, 0);
+          break;
+
+        case PORTHOLE_TCP_ESTABLISHED:
+          established++;
+          ck_assert (porthole_sockinfo_has_tcp_info (r, PORTHOLE_TCP_INFO_ALL_FIELDS));
+          ck_assert_uint_ge (r->tcp_info_len, sizeof (struct tcp_info) - 64);
+          ck_assert_uint_gt (r->rtt_us, 0);
+          ck_assert_uint_eq (r->total_retrans, 0);
+          ck_assert_uint_eq (r->bytes_retrans, 0);
+          if (r->local_port == 5000 || r->local_port == 5001)   /* the accepted end */
+            {
+              ck_assert_uint_eq (r->bytes_received, to_server);
+              ck_assert_uint_eq (r->bytes_sent, to_client);
+              ck_assert_uint_eq (r->bytes_acked, to_client);
+            }
+          else   /* the client: its SYN is acknowledged too */
+            {
+              ck_assert_uint_eq (r->bytes_sent, to_server);
+              ck_assert_uint_eq (r->bytes_acked, to_server + 1);
+              ck_assert_uint_eq (r->bytes_received, to_client);
+            }
+          break;
+
+        default:
+          ck_abort_msg ("state %u", r->state);
+        }
+    }
+  ck_assert_uint_eq (listeners, 3);
+  ck_assert_uint_eq (established, 4);
+  ck_assert_uint_eq (time_wait, 1);
+}
+END_TEST
+
 static gint
 compare_rows (gconstpointer a, gconstpointer b)
 {
@@ -512,6 +768,9 @@ sockdiag_suite (void)
   tcase_add_test (tc, test_bad_headers);
   tcase_add_test (tc, test_bad_attributes);
   tcase_add_test (tc, test_skipped_messages);
+  tcase_add_test (tc, test_tcp_info_lengths);
+  tcase_add_test (tc, test_tcp_info_absent_udp_and_twice);
+  tcase_add_test (tc, test_recorded_tcp_info);
   tcase_add_test (tc, test_recorded_agrees_with_procnet);
   tcase_add_test (tc, test_every_prefix);
   tcase_add_test (tc, test_live_dump);

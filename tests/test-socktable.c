@@ -150,6 +150,11 @@ START_TEST (test_paths_agree)
       ck_assert (b.flags == 0);
       if (a.family == AF_INET6)
         ck_assert (a.flags & PORTHOLE_SOCKINFO_V6ONLY_KNOWN);
+      /* only sock_diag has the TCP counters */
+      ck_assert (!(b.flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) && b.tcp_info_fields == 0);
+      if (a.protocol == IPPROTO_TCP)
+        ck_assert (a.flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
+      porthole_sockinfo_forget_tcp_info (&a);
       a.flags = 0;
       ck_assert_msg (memcmp (&a, &b, sizeof a) == 0, "socket %u differs between the paths", i);
     }

@@ -59,6 +59,25 @@ porthole_sockinfo_matches (const PortholeSockInfo *info, PortholeDumpFlags flags
   return TRUE;
 }
 
+gboolean
+porthole_sockinfo_has_tcp_info (const PortholeSockInfo *info, PortholeTcpInfoFields fields)
+{
+  return (info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) &&
+         (info->tcp_info_fields & fields) == fields;
+}
+
+void
+porthole_sockinfo_forget_tcp_info (PortholeSockInfo *info)
+{
+  info->flags &= ~PORTHOLE_SOCKINFO_HAS_TCP_INFO;
+  info->bytes_sent = info->bytes_acked = info->bytes_received = info->bytes_retrans = 0;
+  info->segs_in = info->segs_out = info->rtt_us = info->rttvar_us = 0;
+  info->total_retrans = info->snd_cwnd = info->last_data_sent_ms = info->last_data_recv_ms = 0;
+  info->delivery_rate = 0;
+  info->tcp_info_fields = 0;
+  info->tcp_info_len = 0;
+}
+
 char *
 porthole_address_to_string (guint8 family, const guint8 addr[16])
 {
