@@ -128,7 +128,7 @@ static void
 reset_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.porthole.Porthole");
-  const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "highlight-changes",
+  const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers", "highlight-changes",
                          "listening-sort-column", "listening-sort-descending",
                          "connections-sort-column", "connections-sort-descending" };
 
@@ -492,7 +492,8 @@ START_TEST (test_sort_every_column)
   Fixture *f = fixture_new (0);
   Child *child = child_spawn ("--name", "ph-sort-b", "--tcp4", "2", "--tcp6", "1", "--udp4", "1", NULL);
   Child *other = child_spawn ("--name", "ph-sort-a", "--tcp4", "1", NULL);
-  const char *names[] = { "protocol", "address", "exposure", "port", "range", "service", "process", "user" };
+  const char *names[] = { "protocol", "address", "exposure", "port", "range", "service", "process",
+                          "container", "user" };
   GListModel *columns = gtk_column_view_get_columns (porthole_socket_view_get_column_view (f->view));
 
   refresh (f->monitor);
