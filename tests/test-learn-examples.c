@@ -394,9 +394,10 @@ START_TEST (test_port_spaces_data)
   porthole_socket_set_published (web, published);
 
   porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
-  assert_has (ex.example, "Besides this computer’s own, 3 network namespaces have sockets open right now (containers: 2)");
+  assert_has (ex.example, "Besides this computer’s own, 3 other network namespaces have sockets open right now, "
+              "each with ports of its own. 2 of them belong to containers.");
   assert_has (ex.example, "TCP port 80 is listened on both in db and in web, and neither is in the other’s way.");
-  assert_has (ex.example, "web’s port 80 is published (0.0.0.0:8080 → 80)");
+  assert_has (ex.example, "Port 80 of web is published (0.0.0.0:8080 → 80): connections");
   /* The host first, then the spaces by name, ports per protocol */
   lines = g_strsplit (ex.detail, "\n", -1);
   ck_assert_uint_eq (g_strv_length (lines), 4);

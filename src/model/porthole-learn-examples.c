@@ -736,11 +736,18 @@ porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonito
     for (guint i = 0; i < spaces->len; i++)
       others += ((PortSpace *) spaces->pdata[i])->netns != 0;
     g_string_append_printf (example,
-                            ngettext ("Besides this computer’s own, %u network namespace has sockets open right "
-                                      "now (containers: %u), with ports of its own.",
-                                      "Besides this computer’s own, %u network namespaces have sockets open right "
-                                      "now (containers: %u), each with ports of its own.", others),
-                            others, n_containers);
+                            ngettext ("Besides this computer’s own, %u other network namespace has sockets open "
+                                      "right now, with ports of its own.",
+                                      "Besides this computer’s own, %u other network namespaces have sockets open "
+                                      "right now, each with ports of its own.", others),
+                            others);
+    if (n_containers > 0)
+      {
+        g_string_append_c (example, ' ');
+        g_string_append_printf (example, ngettext ("%u of them belongs to a container.",
+                                                   "%u of them belong to containers.", n_containers),
+                                n_containers);
+      }
   }
   if (shared_a != NULL)
     {
@@ -754,9 +761,10 @@ porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonito
     }
   g_string_append_c (example, ' ');
   if (published != NULL)
-    g_string_append_printf (example, _("%s’s port %u is published (%s): connections to that port of this "
+    /* Translators: "Port 80 of web is published (0.0.0.0:8080 → 80): …" */
+    g_string_append_printf (example, _("Port %u of %s is published (%s): connections to that port of this "
                                        "computer are forwarded into it."),
-                            published->name, published->published_port, published->published);
+                            published->published_port, published->name, published->published);
   else
     g_string_append (example, _("None of their ports is published on a port of this computer, so other "
                                 "computers cannot reach them."));
