@@ -67,6 +67,9 @@ for address, port in (("0.0.0.0", 80), ("127.0.0.1", 5432)):
     s.bind((address, port))
     s.listen(16)
     held.append(s)
+# the web server's connection to its database, inside the container
+held.append(socket.create_connection(("127.0.0.1", 5432)))
+held.append(s.accept()[0])
 print("ready", flush=True)
 sys.stdin.read()
 """

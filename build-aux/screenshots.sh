@@ -84,6 +84,10 @@ if [ -n "${PORTHOLE_SCREENSHOT_EXTRA:-}" ]; then
   xdotool mousemove --window "$wid" 960 128 click 1
   sleep 1
   snap listening-table
+  # the host end of the publication (docker-proxy on 8080)
+  xdotool mousemove --window "$wid" 200 349 click 1
+  sleep 1.5
+  snap listening-forward
 fi
 kill "$app"
 wait "$app" 2>/dev/null || true

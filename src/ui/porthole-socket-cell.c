@@ -150,6 +150,16 @@ update_content (PortholeSocketCell *self)
       show_endpoint (self, TRUE);
       break;
     case PORTHOLE_CELL_CONTAINER:
+      if (porthole_socket_get_container (s) == NULL && porthole_socket_get_netns (s) != 0)
+        {
+          /* The id, then what it is, like a container's name then its runtime: narrow enough
+           * for the column, and two namespaces still read apart */
+          text = g_strdup_printf ("%" G_GUINT64_FORMAT, porthole_socket_get_netns (s));
+          set_main (self, text, FALSE);
+          /* Translators: short for "network namespace", as Linux's tools say it (ip netns) */
+          set_extra (self, C_("short", "netns"), "dim-label");
+          break;
+        }
       text = porthole_socket_container_text (s, self->monitor);
       set_main (self, text ? text : "—", text == NULL);
       set_extra (self, porthole_socket_runtime_text (s), "dim-label");
@@ -170,8 +180,9 @@ container_tooltip (PortholeSocketCell *self)
   if (c == NULL && porthole_socket_get_netns (s) == 0)
     return g_strdup (_("On this computer itself, in no container"));
   if (c == NULL)
-    return g_strdup (_("In a network namespace of its own that belongs to no container Porthole recognises: "
-                       "its ports are separate from this computer’s"));
+    /* Translators: %s is "namespace 4026532273" */
+    return g_strdup_printf (_("In %s, a network namespace of its own that belongs to no container Porthole "
+                              "recognises: its ports are separate from this computer’s"), name);
   id = c->id ? porthole_escape_text (c->id, -1, FALSE) : NULL;
   /* Translators: a container's name, its runtime ("Docker"), and its id */
   return g_strdup_printf (_("Container %s (%s)\nID %s"), name, porthole_socket_runtime_text (s), id ? id : "—");

@@ -53,7 +53,7 @@ struct _PortholeSocketView {
   GCancellable             *cancellable;
   gboolean                  restoring_sort;
   guint                     fold_idle;
-  guint                     n_elsewhere;   /* live sockets in containers or other namespaces */
+  guint                     n_elsewhere;   /* live sockets of this mode in containers or other namespaces */
   gboolean                  show_container_column;
 };
 
@@ -195,6 +195,13 @@ update_container_column (PortholeSocketView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_CONTAINER_COLUMN]);
 }
 
+/* Listeners for the Listening table, the rest for Connections (a socket never changes side) */
+static gboolean
+in_mode (PortholeSocketView *self, PortholeSocket *s)
+{
+  return porthole_socket_is_listening (s) == (self->mode == PORTHOLE_SOCKET_FILTER_LISTENING);
+}
+
 /* Counted as sockets come and go, never by rescanning the whole table: new items are
  * appended (only the added range is looked at), and every socket that goes is first
  * announced closed */
@@ -205,7 +212,7 @@ on_monitor_items_changed (GListModel *model, guint position, guint removed, guin
     {
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
 
-      if (!porthole_socket_get_closed (s) && porthole_socket_is_elsewhere (s))
+      if (!porthole_socket_get_closed (s) && porthole_socket_is_elsewhere (s) && in_mode (self, s))
         self->n_elsewhere++;
     }
   if (added > 0)
@@ -215,7 +222,7 @@ on_monitor_items_changed (GListModel *model, guint position, guint removed, guin
 static void
 on_socket_closed (PortholeSocketMonitor *monitor, PortholeSocket *s, PortholeSocketView *self)
 {
-  if (porthole_socket_is_elsewhere (s) && self->n_elsewhere > 0)
+  if (porthole_socket_is_elsewhere (s) && in_mode (self, s) && self->n_elsewhere > 0)
     {
       self->n_elsewhere--;
       update_container_column (self);
@@ -628,6 +635,7 @@ set_mode (PortholeSocketView *self, const char *name)
   self->mode = g_strcmp0 (name, "connections") == 0 ? PORTHOLE_SOCKET_FILTER_CONNECTIONS
                                                      : PORTHOLE_SOCKET_FILTER_LISTENING;
   porthole_socket_filter_set_mode (self->filter, self->mode);
+  count_elsewhere (self);
   if (self->mode == PORTHOLE_SOCKET_FILTER_CONNECTIONS)
     {
       gtk_menu_button_set_menu_model (self->export_button, self->connections_menu);

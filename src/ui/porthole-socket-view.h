@@ -41,8 +41,8 @@ const char *porthole_socket_view_get_banner (PortholeSocketView *self);
 
 /* Selects @socket (which must be in the model) and scrolls to it */
 gboolean    porthole_socket_view_select (PortholeSocketView *self, PortholeSocket *socket);
-/* Whether the Container column is shown ("show-container-column"): some live socket is in a
- * container or another network namespace, and the "show-containers" setting is on */
+/* Whether the Container column is shown ("show-container-column"): some live socket of this
+ * table's mode is in a container or another network namespace, and "show-containers" is on */
 gboolean    porthole_socket_view_get_show_container_column (PortholeSocketView *self);
 /* Sorts by the column whose PortholeColumnSorter is named @name */
 gboolean    porthole_socket_view_sort_by (PortholeSocketView *self, const char *name, gboolean descending);
