@@ -1039,7 +1039,7 @@ START_TEST (test_other_namespace)
   ck_assert_ptr_eq (porthole_socket_details_get_socket (details), row);
   ck_assert (find_label_containing (GTK_WIDGET (details), "Container"));
   ck_assert (find_label_containing (GTK_WIDGET (details), label));
-  ck_assert (find_label_containing (GTK_WIDGET (details), "On no port of this computer"));
+  ck_assert (find_label_containing (GTK_WIDGET (details), "Published on no port of this computer"));
   ck_assert (find_label_containing (GTK_WIDGET (details), "its own 65,536 ports"));
 
   /* The search finds it by its namespace */

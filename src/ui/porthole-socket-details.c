@@ -70,15 +70,19 @@ explain_port (PortholeSocketDetails *self, PortholeSocket *s, const PortholeSysc
 
 /* ---- the process ------------------------------------------------------------------------ */
 
+/* @key NULL: @value is a sentence across both columns */
 static GtkWidget *
 add_row_to (GtkGrid *grid, int row, const char *key, const char *value, gboolean dim)
 {
-  GtkWidget *k = gtk_label_new (key);
+  GtkWidget *k = key ? gtk_label_new (key) : NULL;
   GtkWidget *v = gtk_label_new (value);
 
-  gtk_label_set_xalign (GTK_LABEL (k), 0);
-  gtk_label_set_yalign (GTK_LABEL (k), 0);
-  gtk_widget_add_css_class (k, "dim-label");
+  if (k)
+    {
+      gtk_label_set_xalign (GTK_LABEL (k), 0);
+      gtk_label_set_yalign (GTK_LABEL (k), 0);
+      gtk_widget_add_css_class (k, "dim-label");
+    }
   gtk_label_set_xalign (GTK_LABEL (v), 0);
   gtk_label_set_wrap (GTK_LABEL (v), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (v), 24);
@@ -87,8 +91,13 @@ add_row_to (GtkGrid *grid, int row, const char *key, const char *value, gboolean
   gtk_widget_set_hexpand (v, TRUE);
   if (dim)
     gtk_widget_add_css_class (v, "dim-label");
-  gtk_grid_attach (grid, k, 0, row, 1, 1);
-  gtk_grid_attach (grid, v, 1, row, 1, 1);
+  if (k)
+    {
+      gtk_grid_attach (grid, k, 0, row, 1, 1);
+      gtk_grid_attach (grid, v, 1, row, 1, 1);
+    }
+  else
+    gtk_grid_attach (grid, v, 0, row, 2, 1);
   return v;
 }
 
@@ -186,7 +195,7 @@ show_container (PortholeSocketDetails *self)
       /* Translators: "Published on 0.0.0.0:8080 → container port 80" */
       g_autofree char *text = g_strdup_printf (_("Published on %s → container port %u"), endpoint, p->container_port);
 
-      add_row_to (self->container_grid, row++, _("Published"), text, FALSE);
+      add_row_to (self->container_grid, row++, NULL, text, FALSE);
     }
   else if (p != NULL)
     {
@@ -200,11 +209,11 @@ show_container (PortholeSocketDetails *self)
         text = g_strdup_printf (_("Forwards to container %s, port %u"), name, p->container_port);
       else
         text = g_strdup_printf (_("Forwards to port %u in another network namespace"), p->container_port);
-      add_row_to (self->container_grid, row++, _("Forwards"), text, FALSE);
+      add_row_to (self->container_grid, row++, NULL, text, FALSE);
     }
   else if (porthole_socket_is_listening (s) && porthole_socket_get_netns (s) != 0 &&
            !porthole_socket_is_loopback (s))
-    add_row_to (self->container_grid, row++, _("Published"), _("On no port of this computer"), TRUE);
+    add_row_to (self->container_grid, row++, NULL, _("Published on no port of this computer"), TRUE);
   if (p != NULL && p->via)
     {
       g_autofree char *via = porthole_escape_text (p->via, -1, FALSE);
