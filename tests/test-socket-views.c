@@ -1041,6 +1041,8 @@ START_TEST (test_other_namespace)
   ck_assert (find_label_containing (GTK_WIDGET (details), label));
   ck_assert (find_label_containing (GTK_WIDGET (details), "Published on no port of this computer"));
   ck_assert (find_label_containing (GTK_WIDGET (details), "its own 65,536 ports"));
+  /* Its one client is the namespace's own: no other namespace's port 5080 counts */
+  ck_assert_uint_eq (porthole_socket_details_get_n_clients (details), 1);
 
   /* The search finds it by its namespace */
   porthole_socket_view_start_search (f->view, "namespace");

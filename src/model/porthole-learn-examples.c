@@ -23,9 +23,10 @@ porthole_learn_example_clear (PortholeLearnExample *ex)
   ex->offer_test = FALSE;
 }
 
-/* Live sockets (the monitor keeps closed ones a moment, to fade them out) */
+/* Live sockets (the monitor keeps closed ones a moment, to fade them out); @own_only: those of
+ * this computer's own network namespace, the port space the other sections are about */
 static GPtrArray *
-live_sockets (PortholeSocketMonitor *monitor)
+live_sockets_of (PortholeSocketMonitor *monitor, gboolean own_only)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
@@ -34,12 +35,18 @@ live_sockets (PortholeSocketMonitor *monitor)
     {
       PortholeSocket *s = g_list_model_get_item (G_LIST_MODEL (monitor), i);
 
-      if (porthole_socket_get_closed (s))
+      if (porthole_socket_get_closed (s) || (own_only && porthole_socket_get_netns (s) != 0))
         g_object_unref (s);
       else
         g_ptr_array_add (out, s);
     }
   return out;
+}
+
+static GPtrArray *
+live_sockets (PortholeSocketMonitor *monitor)
+{
+  return live_sockets_of (monitor, TRUE);
 }
 
 static gboolean
@@ -811,6 +818,6 @@ porthole_learn_example_port_spaces (PortholeSocketMonitor *monitor, PortholeLear
   g_autoptr(GPtrArray) sockets = NULL;
 
   g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
-  sockets = live_sockets (monitor);
+  sockets = live_sockets_of (monitor, FALSE);
   porthole_learn_example_port_spaces_for (sockets, monitor, out);
 }
