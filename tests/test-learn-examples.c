@@ -422,6 +422,19 @@ START_TEST (test_port_spaces_data)
   assert_has (ex.example, "no container or other namespace has a port open");
   ck_assert_ptr_null (ex.detail);
   porthole_learn_example_clear (&ex);
+
+  /* Inside a sandbox the other namespaces are out of sight: that, not "there are none" */
+  {
+    PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = PORTHOLE_TCP_LISTEN,
+                              .local_port = 631, .inode = 99 };
+    PortholeSocketOwner hidden = { 0, NULL, PORTHOLE_OWNER_SANDBOXED, FALSE };
+
+    g_ptr_array_add (sockets, porthole_socket_new (&info, &hidden, "root", NULL, 0));
+    porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
+    assert_has (ex.example, "Porthole runs in a sandbox, which cannot see into other network namespaces");
+    ck_assert (strstr (ex.example, "no container or other namespace") == NULL);
+    porthole_learn_example_clear (&ex);
+  }
 }
 END_TEST
 
