@@ -1048,6 +1048,12 @@ START_TEST (test_other_namespace)
   porthole_socket_view_start_search (f->view, "namespace");
   ck_assert_ptr_eq (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id), row);
   ck_assert (every_row (model, porthole_socket_is_elsewhere));
+  {
+    g_autofree char *cli = g_strdup_printf ("netns:%" G_GUINT64_FORMAT, ns.id);
+
+    porthole_socket_view_start_search (f->view, cli);
+    ck_assert_ptr_eq (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id), row);
+  }
   porthole_socket_view_start_search (f->view, "");
 
   /* Show Containers off: this computer's own sockets only, and no Container column */

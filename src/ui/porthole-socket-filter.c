@@ -73,7 +73,17 @@ container_matches (PortholeSocketFilter *self, PortholeSocket *s, const char *wo
             (c->id && g_str_has_prefix (c->id, word))))
     return TRUE;
   name = porthole_socket_container_text (s, self->monitor);
-  return contains_casefold (name, word);
+  if (contains_casefold (name, word))
+    return TRUE;
+  /* As porthole-cli names a namespace ("netns:ID") and the table's cell does ("ID netns") */
+  if (c == NULL)
+    {
+      char cli[48];
+
+      g_snprintf (cli, sizeof cli, "netns:%" G_GUINT64_FORMAT, porthole_socket_get_netns (s));
+      return strstr (cli, word) != NULL;
+    }
+  return FALSE;
 }
 
 static gboolean
