@@ -348,14 +348,15 @@ START_TEST (test_no_sockets)
 }
 END_TEST
 
-/* ---- port spaces ------------------------------------------------------------------------------ */
+/* ---- port spaces ---------------------------------------------------------------------------- */
 
 static PortholeSocket *
-listener_in (guint64 netns, guint16 port, const char *address, PortholeRuntime runtime, const char *id,
-             const char *name)
+listener_in (guint64 netns, guint16 port, const char *address, PortholeRuntime runtime,
+             const char *id, const char *name)
 {
-  PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = PORTHOLE_TCP_LISTEN,
-                            .local_port = port, .inode = port + netns, .netns = netns };
+  PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET,
+                            .state = PORTHOLE_TCP_LISTEN, .local_port = port,
+                            .inode = port + netns, .netns = netns };
   PortholeSocketOwner owner = { 0, NULL, PORTHOLE_OWNER_GONE, FALSE };
   PortholeSocket *s;
 
@@ -394,18 +395,21 @@ START_TEST (test_port_spaces_data)
   porthole_socket_set_published (web, published);
 
   porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
-  assert_has (ex.example, "Besides this computer’s own, 3 other network namespaces have sockets open right now, "
-              "each with ports of its own. 2 of them belong to containers.");
-  assert_has (ex.example, "TCP port 80 is listened on both in db and in web, and neither is in the other’s way.");
+  assert_has (ex.example, "Besides this computer’s own, 3 other network namespaces have sockets "
+              "open right now, each with ports of its own. 2 of them belong to containers.");
+  assert_has (ex.example, "TCP port 80 is listened on both in db and in web, and neither is in "
+              "the other’s way.");
   assert_has (ex.example, "Port 80 of web is published (0.0.0.0:8080 → 80): connections");
   /* The host first, then the spaces by name, ports per protocol */
   lines = g_strsplit (ex.detail, "\n", -1);
   ck_assert_uint_eq (g_strv_length (lines), 4);
-  ck_assert_msg (g_str_has_prefix (lines[0], "this computer") && g_str_has_suffix (lines[0], "tcp 22"), "%s", lines[0]);
-  ck_assert_msg (g_str_has_prefix (lines[1], "db (nspawn)") && g_str_has_suffix (lines[1], "tcp 80"), "%s", lines[1]);
-  ck_assert_msg (g_str_has_prefix (lines[2], "namespace 13") && g_str_has_suffix (lines[2], "tcp 5080"), "%s", lines[2]);
-  ck_assert_msg (g_str_has_prefix (lines[3], "web (lxc)") && g_str_has_suffix (lines[3], "tcp 80  (0.0.0.0:8080 → 80)"),
-                 "%s", lines[3]);
+#define assert_line(line, start, end) \
+  ck_assert_msg (g_str_has_prefix (line, start) && g_str_has_suffix (line, end), "%s", line)
+  assert_line (lines[0], "this computer", "tcp 22");
+  assert_line (lines[1], "db (nspawn)", "tcp 80");
+  assert_line (lines[2], "namespace 13", "tcp 5080");
+  assert_line (lines[3], "web (lxc)", "tcp 80  (0.0.0.0:8080 → 80)");
+#undef assert_line
   /* The columns line up */
   ck_assert_uint_eq (strstr (lines[0], "tcp") - lines[0], strstr (lines[3], "tcp") - lines[3]);
   porthole_learn_example_clear (&ex);
@@ -425,13 +429,14 @@ START_TEST (test_port_spaces_data)
 
   /* Inside a sandbox the other namespaces are out of sight: that, not "there are none" */
   {
-    PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = PORTHOLE_TCP_LISTEN,
-                              .local_port = 631, .inode = 99 };
+    PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET,
+                              .state = PORTHOLE_TCP_LISTEN, .local_port = 631, .inode = 99 };
     PortholeSocketOwner hidden = { 0, NULL, PORTHOLE_OWNER_SANDBOXED, FALSE };
 
     g_ptr_array_add (sockets, porthole_socket_new (&info, &hidden, "root", NULL, 0));
     porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
-    assert_has (ex.example, "Porthole runs in a sandbox, which cannot see into other network namespaces");
+    assert_has (ex.example, "Porthole runs in a sandbox, which cannot see into other network "
+                "namespaces");
     ck_assert (strstr (ex.example, "no container or other namespace") == NULL);
     porthole_learn_example_clear (&ex);
   }

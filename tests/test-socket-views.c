@@ -130,7 +130,8 @@ static void
 reset_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.porthole.Porthole");
-  const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers", "highlight-changes",
+  const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers",
+                         "highlight-changes",
                          "listening-sort-column", "listening-sort-descending",
                          "connections-sort-column", "connections-sort-descending" };
 
@@ -1103,8 +1104,8 @@ START_TEST (test_exposure_text)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = 10, .local_port = 80,
-                                .inode = 1, .netns = cases[i].netns };
+      PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = 10,
+                                .local_port = 80, .inode = 1, .netns = cases[i].netns };
       PortholeSocketOwner owner = { 0, NULL, PORTHOLE_OWNER_GONE, FALSE };
       g_autoptr(PortholeSocket) s = NULL;
 
@@ -1112,7 +1113,10 @@ START_TEST (test_exposure_text)
       s = porthole_socket_new (&info, &owner, "root", NULL, 0);
       if (cases[i].container)
         {
-          PortholeContainerRef ref = { PORTHOLE_RUNTIME_DOCKER, g_strdup ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), NULL };
+          PortholeContainerRef ref = {
+            PORTHOLE_RUNTIME_DOCKER,
+            g_strdup ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), NULL
+          };
 
           porthole_socket_take_container (s, &ref);
         }
@@ -1124,8 +1128,8 @@ START_TEST (test_exposure_text)
           p->container_port = 80;
           porthole_socket_set_published (s, p);
         }
-      ck_assert_msg (g_str_equal (porthole_socket_exposure_text (s), cases[i].text), "case %u: %s", i,
-                     porthole_socket_exposure_text (s));
+      ck_assert_msg (g_str_equal (porthole_socket_exposure_text (s), cases[i].text), "case %u: %s",
+                     i, porthole_socket_exposure_text (s));
       ck_assert_uint_eq (porthole_socket_exposure_rank (s), cases[i].rank);
       ck_assert_ptr_nonnull (porthole_socket_exposure_tooltip (s));
       if (cases[i].container)

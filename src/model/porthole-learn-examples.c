@@ -613,7 +613,8 @@ container_name (PortholeSocketMonitor *monitor, const PortholeContainerRef *ref)
 static char *
 published_text (const PortholePublished *p)
 {
-  g_autofree char *address = p->host_address ? porthole_escape_text (p->host_address, -1, FALSE) : g_strdup ("*");
+  g_autofree char *address = p->host_address ? porthole_escape_text (p->host_address, -1, FALSE)
+                                              : g_strdup ("*");
 
   if (strchr (address, ':'))
     return g_strdup_printf ("[%s]:%u → %u", address, p->host_port, p->container_port);
@@ -626,11 +627,22 @@ append_ports (GString *line, const char *protocol, GArray *ports)
   if (ports->len == 0)
     return;
   g_array_sort (ports, cmp_port);
-  g_string_append_printf (line, "%s%s ", line->len > 0 && line->str[line->len - 1] != ' ' ? "; " : "", protocol);
+  if (line->len > 0)
+    g_string_append (line, "; ");
+  g_string_append_printf (line, "%s ", protocol);
   for (guint i = 0; i < ports->len && i < 6; i++)
     g_string_append_printf (line, "%s%u", i ? ", " : "", g_array_index (ports, guint16, i));
   if (ports->len > 6)
     g_string_append (line, ", …");
+}
+
+/* "web (docker)", "namespace 4026532273", "this computer" */
+static char *
+space_label (const PortSpace *space)
+{
+  if (space->runtime)
+    return g_strdup_printf ("%s (%s)", space->name, space->runtime);
+  return g_strdup (space->name ? space->name : _("this computer"));
 }
 
 static int
@@ -706,14 +718,15 @@ porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonito
   if (spaces->len == 0 || (spaces->len == 1 && ((PortSpace *) spaces->pdata[0])->netns == 0))
     {
       if (sandboxed)
-        out->example = g_strdup (_("Porthole runs in a sandbox, which cannot see into other network "
-                                   "namespaces: the ports of containers, if this computer runs any, "
-                                   "are not shown here. Run “porthole-cli list” on the host to see them."));
+        out->example = g_strdup (_("Porthole runs in a sandbox, which cannot see into other "
+                                   "network namespaces: the ports of containers, if this computer "
+                                   "runs any, are not shown here. Run “porthole-cli list” on the "
+                                   "host to see them."));
       else
-        out->example = g_strdup (_("Every socket open right now is in this computer’s own network "
-                                   "namespace: no container or other namespace has a port open. Start "
-                                   "a container that listens on a port, and it appears here with a port "
-                                   "space of its own."));
+        out->example = g_strdup (_("Every socket open right now is in this computer’s own "
+                                   "network namespace: no container or other namespace has a "
+                                   "port open. Start a container that listens on a port, and it "
+                                   "appears here with a port space of its own."));
       return;
     }
 
@@ -743,16 +756,18 @@ porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonito
     for (guint i = 0; i < spaces->len; i++)
       others += ((PortSpace *) spaces->pdata[i])->netns != 0;
     g_string_append_printf (example,
-                            ngettext ("Besides this computer’s own, %u other network namespace has sockets open "
-                                      "right now, with ports of its own.",
-                                      "Besides this computer’s own, %u other network namespaces have sockets open "
-                                      "right now, each with ports of its own.", others),
+                            ngettext ("Besides this computer’s own, %u other network namespace has "
+                                      "sockets open right now, with ports of its own.",
+                                      "Besides this computer’s own, %u other network namespaces "
+                                      "have sockets open right now, each with ports of its own.",
+                                      others),
                             others);
     if (n_containers > 0)
       {
         g_string_append_c (example, ' ');
-        g_string_append_printf (example, ngettext ("%u of them belongs to a container.",
-                                                   "%u of them belong to containers.", n_containers),
+        g_string_append_printf (example,
+                                ngettext ("%u of them belongs to a container.",
+                                          "%u of them belong to containers.", n_containers),
                                 n_containers);
       }
   }
@@ -760,28 +775,32 @@ porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonito
     {
       g_string_append_c (example, ' ');
       if (shared_a->netns == 0)
-        g_string_append_printf (example, _("TCP port %u is listened on both by this computer and in %s, and "
-                                           "neither is in the other’s way."), shared_port, shared_b->name);
+        g_string_append_printf (example,
+                                _("TCP port %u is listened on both by this computer and in %s, and "
+                                  "neither is in the other’s way."),
+                                shared_port, shared_b->name);
       else
-        g_string_append_printf (example, _("TCP port %u is listened on both in %s and in %s, and neither is "
-                                           "in the other’s way."), shared_port, shared_a->name, shared_b->name);
+        g_string_append_printf (example,
+                                _("TCP port %u is listened on both in %s and in %s, and neither is "
+                                  "in the other’s way."),
+                                shared_port, shared_a->name, shared_b->name);
     }
   g_string_append_c (example, ' ');
   if (published != NULL)
     /* Translators: "Port 80 of web is published (0.0.0.0:8080 → 80): …" */
-    g_string_append_printf (example, _("Port %u of %s is published (%s): connections to that port of this "
-                                       "computer are forwarded into it."),
+    g_string_append_printf (example,
+                            _("Port %u of %s is published (%s): connections to that port of "
+                              "this computer are forwarded into it."),
                             published->published_port, published->name, published->published);
   else
-    g_string_append (example, _("None of their ports is published on a port of this computer, so other "
-                                "computers cannot reach them."));
+    g_string_append (example, _("None of their ports is published on a port of this computer, "
+                                "so other computers cannot reach them."));
   out->example = g_string_free (g_steal_pointer (&example), FALSE);
 
   for (guint i = 0; i < spaces->len; i++)
     {
       PortSpace *space = spaces->pdata[i];
-      g_autofree char *label = space->runtime ? g_strdup_printf ("%s (%s)", space->name, space->runtime)
-                                              : g_strdup (space->name ? space->name : _("this computer"));
+      g_autofree char *label = space_label (space);
 
       width = MAX (width, (guint) g_utf8_strlen (label, -1));
     }
@@ -789,8 +808,7 @@ porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonito
   for (guint i = 0; i < spaces->len && i < MAX_DETAIL_LINES; i++)
     {
       PortSpace *space = spaces->pdata[i];
-      g_autofree char *label = space->runtime ? g_strdup_printf ("%s (%s)", space->name, space->runtime)
-                                              : g_strdup (space->name ? space->name : _("this computer"));
+      g_autofree char *label = space_label (space);
       g_autoptr(GString) ports = g_string_new (NULL);
       guint len = g_utf8_strlen (label, -1);
 

@@ -121,7 +121,8 @@ porthole_learn_page_set_monitor (PortholeLearnPage *self, PortholeSocketMonitor 
       g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (monitor, "notify::sysctl", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
       /* Containers' names arrive from their runtimes after the sockets */
-      g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_monitor_changed), self,
+                               G_CONNECT_SWAPPED);
     }
   porthole_port_line_set_monitor (self->port_line, monitor);
   porthole_port_lookup_widget_set_monitor (self->lookup, monitor);

@@ -181,11 +181,13 @@ container_tooltip (PortholeSocketCell *self)
     return g_strdup (_("On this computer itself, in no container"));
   if (c == NULL)
     /* Translators: %s is "namespace 4026532273" */
-    return g_strdup_printf (_("In %s, a network namespace of its own that belongs to no container Porthole "
-                              "recognises: its ports are separate from this computer’s"), name);
+    return g_strdup_printf (_("In %s, a network namespace of its own that belongs to no "
+                              "container Porthole recognises: its ports are separate from this "
+                              "computer’s"), name);
   id = c->id ? porthole_escape_text (c->id, -1, FALSE) : NULL;
   /* Translators: a container's name, its runtime ("Docker"), and its id */
-  return g_strdup_printf (_("Container %s (%s)\nID %s"), name, porthole_socket_runtime_text (s), id ? id : "—");
+  return g_strdup_printf (_("Container %s (%s)\nID %s"), name, porthole_socket_runtime_text (s),
+                          id ? id : "—");
 }
 
 /* Tooltips are computed when asked: setting one per bound cell costs an X round trip */
@@ -317,7 +319,8 @@ porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socke
                                                             signal, G_CALLBACK (on_resolved), self, 0);
         }
       /* Only the rows of other namespaces can change name; host rows need no handler */
-      if (self->kind == PORTHOLE_CELL_CONTAINER && self->monitor && porthole_socket_is_elsewhere (socket))
+      if (self->kind == PORTHOLE_CELL_CONTAINER && self->monitor &&
+          porthole_socket_is_elsewhere (socket))
         self->containers_handler = g_signal_connect_object (self->monitor, "containers-changed",
                                                             G_CALLBACK (on_content_changed), self,
                                                             G_CONNECT_SWAPPED);

@@ -130,7 +130,10 @@ static void update_test_button (PortholeSocketDetails *self);
 static char *
 host_endpoint (const PortholePublished *p)
 {
-  g_autofree char *address = p->host_address ? porthole_escape_text (p->host_address, -1, FALSE) : NULL;
+  g_autofree char *address = NULL;
+
+  if (p->host_address)
+    address = porthole_escape_text (p->host_address, -1, FALSE);
 
   if (address == NULL || *address == '\0')
     return g_strdup_printf ("*:%u", p->host_port);
@@ -169,13 +172,18 @@ show_container (PortholeSocketDetails *self)
       g_autofree char *short_id = porthole_container_short_id (c);
       g_autofree char *full_id = c->id ? porthole_escape_text (c->id, -1, FALSE) : NULL;
       g_autofree char *short_text = short_id ? porthole_escape_text (short_id, -1, FALSE) : NULL;
-      PortholeContainerNames *names = self->monitor ? porthole_socket_monitor_get_container_names (self->monitor) : NULL;
-      const PortholeContainerInfo *info = names && c->id ? porthole_container_names_lookup (names, c->id) : NULL;
+      PortholeContainerNames *names = NULL;
+      const PortholeContainerInfo *info = NULL;
+      GtkGrid *grid = self->container_grid;
       GtkWidget *id_label;
 
-      add_row_to (self->container_grid, row++, _("Runtime"), porthole_socket_runtime_text (s), FALSE);
-      add_row_to (self->container_grid, row++, _("Name"), name, FALSE);
-      id_label = add_row_to (self->container_grid, row++, _("ID"), short_text ? short_text : "—", short_text == NULL);
+      if (self->monitor)
+        names = porthole_socket_monitor_get_container_names (self->monitor);
+      if (names && c->id)
+        info = porthole_container_names_lookup (names, c->id);
+      add_row_to (grid, row++, _("Runtime"), porthole_socket_runtime_text (s), FALSE);
+      add_row_to (grid, row++, _("Name"), name, FALSE);
+      id_label = add_row_to (grid, row++, _("ID"), short_text ? short_text : "—", short_text == NULL);
       gtk_widget_set_tooltip_text (id_label, full_id);
       if (info && info->image)
         add_row_to (self->container_grid, row++, _("Image"), info->image, FALSE);
@@ -185,15 +193,17 @@ show_container (PortholeSocketDetails *self)
       g_autofree char *label = porthole_socket_namespace_label (s);
 
       add_row_to (self->container_grid, row++, _("Namespace"), label, FALSE);
-      g_string_append (note, _("A network namespace of its own that belongs to no container Porthole recognises: "
-                               "it has its own addresses and its own 65,536 ports, apart from this computer’s."));
+      g_string_append (note, _("A network namespace of its own that belongs to no container "
+                               "Porthole recognises: it has its own addresses and its own 65,536 "
+                               "ports, apart from this computer’s."));
     }
 
   if (p != NULL && porthole_socket_get_netns (s) != 0)
     {
       g_autofree char *endpoint = host_endpoint (p);
       /* Translators: "Published on 0.0.0.0:8080 → container port 80" */
-      g_autofree char *text = g_strdup_printf (_("Published on %s → container port %u"), endpoint, p->container_port);
+      g_autofree char *text = g_strdup_printf (_("Published on %s → container port %u"), endpoint,
+                                               p->container_port);
 
       add_row_to (self->container_grid, row++, NULL, text, FALSE);
     }
@@ -208,12 +218,14 @@ show_container (PortholeSocketDetails *self)
         /* Translators: "Forwards to container web, port 80" */
         text = g_strdup_printf (_("Forwards to container %s, port %u"), name, p->container_port);
       else
-        text = g_strdup_printf (_("Forwards to port %u in another network namespace"), p->container_port);
+        text = g_strdup_printf (_("Forwards to port %u in another network namespace"),
+                                p->container_port);
       add_row_to (self->container_grid, row++, NULL, text, FALSE);
     }
   else if (porthole_socket_is_listening (s) && porthole_socket_get_netns (s) != 0 &&
            !porthole_socket_is_loopback (s))
-    add_row_to (self->container_grid, row++, NULL, _("Published on no port of this computer"), TRUE);
+    add_row_to (self->container_grid, row++, NULL, _("Published on no port of this computer"),
+                TRUE);
   if (p != NULL && p->via)
     {
       g_autofree char *via = porthole_escape_text (p->via, -1, FALSE);
@@ -224,9 +236,9 @@ show_container (PortholeSocketDetails *self)
     {
       if (note->len > 0)
         g_string_append_c (note, ' ');
-      g_string_append (note, _("Docker publishes ports with iptables rules of its own, which it puts before the "
-                               "host firewall’s INPUT rules: a firewall on this computer does not block a "
-                               "published port."));
+      g_string_append (note, _("Docker publishes ports with iptables rules of its own, which it "
+                               "puts before the host firewall’s INPUT rules: a firewall on this "
+                               "computer does not block a published port."));
     }
   gtk_label_set_text (self->container_note, note->str);
   gtk_widget_set_visible (GTK_WIDGET (self->container_note), note->len > 0);
@@ -242,7 +254,9 @@ on_published_changed (PortholeSocketDetails *self)
 static void
 on_containers_changed (PortholeSocketDetails *self)
 {
-  if (self->socket && (porthole_socket_is_elsewhere (self->socket) || porthole_socket_get_published (self->socket)))
+  PortholeSocket *s = self->socket;
+
+  if (s && (porthole_socket_is_elsewhere (s) || porthole_socket_get_published (s)))
     show_container (self);
 }
 
@@ -267,7 +281,9 @@ show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
           why = _("It belongs to another user’s program. Linux shows a program’s open files only to its owner and to administrators; run “sudo porthole-cli list” to see it.");
           break;
         case PORTHOLE_OWNER_SANDBOXED:
-          why = _("Porthole runs in a sandbox that hides the other programs on this computer, and the network namespaces of containers; run “porthole-cli list” on the host to see them.");
+          why = _("Porthole runs in a sandbox that hides the other programs on this computer, "
+                  "and the network namespaces of containers; run “porthole-cli list” on the host "
+                  "to see them.");
           break;
         case PORTHOLE_OWNER_GONE:
         default:
@@ -446,8 +462,9 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
     }
 
   self->closed_handler = g_signal_connect_object (socket, "notify::closed", G_CALLBACK (on_closed_changed), self, 0);
-  self->published_handler = g_signal_connect_object (socket, "notify::published", G_CALLBACK (on_published_changed),
-                                                     self, G_CONNECT_SWAPPED);
+  self->published_handler = g_signal_connect_object (socket, "notify::published",
+                                                     G_CALLBACK (on_published_changed), self,
+                                                     G_CONNECT_SWAPPED);
   update_header (self);
   explain = explain_port (self, socket, self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
                                                       : &porthole_sysctl_linux_defaults);
@@ -484,9 +501,10 @@ porthole_socket_details_set_monitor (PortholeSocketDetails *self, PortholeSocket
   g_set_object (&self->monitor, monitor);
   if (monitor)
     {
-      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed), self, 0);
-      g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed), self,
-                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed),
+                               self, 0);
+      g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed),
+                               self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -522,7 +540,8 @@ test_target (PortholeSocket *s)
     {
       if (p == NULL)
         return NULL;
-      if (p->host_address == NULL || g_strcmp0 (p->host_address, "0.0.0.0") == 0 || g_strcmp0 (p->host_address, "::") == 0)
+      if (p->host_address == NULL || g_strcmp0 (p->host_address, "0.0.0.0") == 0 ||
+          g_strcmp0 (p->host_address, "::") == 0)
         return g_strdup_printf ("localhost:%u", p->host_port);
       return host_endpoint (p);
     }
@@ -547,8 +566,9 @@ update_test_button (PortholeSocketDetails *self)
 
   gtk_widget_set_sensitive (self->test_button, target != NULL);
   gtk_widget_set_tooltip_text (self->test_button,
-                               target ? NULL : _("Inside a container’s own network, not published on this computer: "
-                                                 "it cannot be reached from here"));
+                               target ? NULL
+                                      : _("Inside a container’s own network, not published on this "
+                                          "computer: it cannot be reached from here"));
 }
 
 static void

@@ -190,8 +190,8 @@ porthole_socket_filter_set_monitor (PortholeSocketFilter *self, PortholeSocketMo
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_set_object (&self->monitor, monitor);
   if (monitor)
-    g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed), self,
-                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed),
+                             self, G_CONNECT_SWAPPED);
   on_containers_changed (self);
 }
 

@@ -8,9 +8,19 @@
 
 #include <string.h>
 
-typedef enum { KEY_ADDRESS, KEY_EXPOSURE, KEY_PROCESS, KEY_LOCAL, KEY_REMOTE, KEY_SERVICE, KEY_CONTAINER } SortKey;
+typedef enum {
+  KEY_ADDRESS,
+  KEY_EXPOSURE,
+  KEY_PROCESS,
+  KEY_LOCAL,
+  KEY_REMOTE,
+  KEY_SERVICE,
+  KEY_CONTAINER,
+} SortKey;
 
-static const char *key_names[] = { "address", "exposure", "process", "local", "remote", "service", "container" };
+static const char *key_names[] = {
+  "address", "exposure", "process", "local", "remote", "service", "container",
+};
 
 struct _PortholeSocketSorter {
   GtkSorter              parent_instance;
@@ -66,7 +76,8 @@ cmp_container (PortholeSocketMonitor *monitor, PortholeSocket *a, PortholeSocket
 
   if (r != 0 || !ea)
     return r;
-  r = cmp_int (porthole_socket_get_container (a) == NULL, porthole_socket_get_container (b) == NULL);
+  r = cmp_int (porthole_socket_get_container (a) == NULL,
+               porthole_socket_get_container (b) == NULL);
   if (r != 0)
     return r;
   na = porthole_socket_container_text (a, monitor);
@@ -147,8 +158,8 @@ porthole_socket_sorter_set_monitor (PortholeSocketSorter *self, PortholeSocketMo
   g_set_object (&self->monitor, monitor);
   /* Names arrive from the runtimes later: only the container order depends on them */
   if (monitor && self->key == KEY_CONTAINER)
-    g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed), self,
-                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed),
+                             self, G_CONNECT_SWAPPED);
   if (self->key == KEY_CONTAINER)
     gtk_sorter_changed (GTK_SORTER (self), GTK_SORTER_CHANGE_DIFFERENT);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
@@ -217,7 +228,8 @@ porthole_socket_sorter_class_init (PortholeSocketSorterClass *klass)
 
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, "address",
                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MONITOR] = g_param_spec_object ("monitor", NULL, NULL, PORTHOLE_TYPE_SOCKET_MONITOR,
+  properties[PROP_MONITOR] = g_param_spec_object ("monitor", NULL, NULL,
+                                                  PORTHOLE_TYPE_SOCKET_MONITOR,
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                                   G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);

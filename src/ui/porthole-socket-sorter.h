@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, PORTHOLE, SO
  *   "remote"   remote address, then remote port
  *   "service"  by service name, sockets without one last */
 GtkSorter *porthole_socket_sorter_new (const char *key);
-void       porthole_socket_sorter_set_monitor (PortholeSocketSorter *self, PortholeSocketMonitor *monitor);
+void       porthole_socket_sorter_set_monitor (PortholeSocketSorter  *self,
+                                               PortholeSocketMonitor *monitor);
 
 G_END_DECLS

@@ -28,9 +28,11 @@ porthole_socket_address_tooltip (PortholeSocket *s)
   if (porthole_socket_get_netns (s) != 0)
     {
       if (porthole_socket_is_wildcard (s) || g_str_has_prefix (endpoint, "*:"))
-        return _("Every address of its own network namespace, such as a container’s: whoever can reach that network can connect");
+        return _("Every address of its own network namespace, such as a container’s: whoever "
+                 "can reach that network can connect");
       if (porthole_socket_is_loopback (s))
-        return _("A loopback address of its own network namespace: only programs in that namespace can connect");
+        return _("A loopback address of its own network namespace: only programs in that "
+                 "namespace can connect");
       return _("One address of its own network namespace, such as a container’s");
     }
   if (g_str_has_prefix (endpoint, "*:"))
@@ -51,7 +53,8 @@ porthole_socket_exposure_text (PortholeSocket *s)
     {
     case PORTHOLE_EXPOSURE_LOOPBACK: return _("This computer only");
     case PORTHOLE_EXPOSURE_CONTAINER:
-      return porthole_socket_get_container (s) ? _("This container only") : _("Inside its namespace only");
+      return porthole_socket_get_container (s) ? _("This container only")
+                                                : _("Inside its namespace only");
     case PORTHOLE_EXPOSURE_CONTAINER_NETWORK: return _("Container network");
     case PORTHOLE_EXPOSURE_NETWORK:
     default: return _("Network");
@@ -67,15 +70,19 @@ porthole_socket_exposure_tooltip (PortholeSocket *s)
       return _("A loopback address: only programs on this computer can connect");
     case PORTHOLE_EXPOSURE_CONTAINER:
       return porthole_socket_get_container (s)
-               ? _("A loopback address inside a container: only programs in that same container can connect")
-               : _("A loopback address inside another network namespace: only programs in that namespace can connect");
+               ? _("A loopback address inside a container: only programs in that same container "
+                   "can connect")
+               : _("A loopback address inside another network namespace: only programs in that "
+                   "namespace can connect");
     case PORTHOLE_EXPOSURE_CONTAINER_NETWORK:
-      return _("Reachable on the container’s own network (from this computer and from containers on that "
-               "network), but no port of this computer is published for it, so other computers cannot connect");
+      return _("Reachable on the container’s own network (from this computer and from "
+               "containers on that network), but no port of this computer is published for it, "
+               "so other computers cannot connect");
     case PORTHOLE_EXPOSURE_NETWORK:
     default:
       if (porthole_socket_get_published (s) && porthole_socket_get_netns (s) != 0)
-        return _("Published on a port of this computer: any network this computer is on can reach it through that port");
+        return _("Published on a port of this computer: any network this computer is on can "
+                 "reach it through that port");
       return porthole_socket_address_tooltip (s);
     }
 }

@@ -53,7 +53,8 @@ struct _PortholeSocketView {
   GCancellable             *cancellable;
   gboolean                  restoring_sort;
   guint                     fold_idle;
-  guint                     n_elsewhere;   /* live sockets of this mode in containers or other namespaces */
+  guint                     n_elsewhere;   /* live sockets of this mode, in containers or
+                                              other namespaces */
   gboolean                  show_container_column;
 };
 
@@ -103,7 +104,9 @@ update_state (PortholeSocketView *self)
       if (narrowed)
         {
           adw_status_page_set_title (self->empty_page, _("No Matching Sockets"));
-          adw_status_page_set_description (self->empty_page, _("Nothing matches the search, the protocol buttons and the view options."));
+          adw_status_page_set_description (self->empty_page,
+                                           _("Nothing matches the search, the protocol buttons "
+                                             "and the view options."));
         }
       else if (self->mode == PORTHOLE_SOCKET_FILTER_LISTENING)
         {
@@ -185,9 +188,9 @@ on_model_items_changed (GListModel *model, guint position, guint removed, guint 
 static void
 update_container_column (PortholeSocketView *self)
 {
+  GSettings *gsettings = self->settings ? porthole_settings_get_gsettings (self->settings) : NULL;
   gboolean shown = self->n_elsewhere > 0 &&
-                   (self->settings == NULL ||
-                    g_settings_get_boolean (porthole_settings_get_gsettings (self->settings), "show-containers"));
+                   (gsettings == NULL || g_settings_get_boolean (gsettings, "show-containers"));
 
   if (self->show_container_column == shown)
     return;
@@ -206,7 +209,8 @@ in_mode (PortholeSocketView *self, PortholeSocket *s)
  * appended (only the added range is looked at), and every socket that goes is first
  * announced closed */
 static void
-on_monitor_items_changed (GListModel *model, guint position, guint removed, guint added, PortholeSocketView *self)
+on_monitor_items_changed (GListModel *model, guint position, guint removed, guint added,
+                          PortholeSocketView *self)
 {
   for (guint i = position; i < position + added; i++)
     {
@@ -394,7 +398,9 @@ porthole_socket_view_start_search (PortholeSocketView *self, const char *text)
 static void
 on_show_all_clicked (PortholeSocketView *self)
 {
-  static const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers" };
+  static const char *keys[] = {
+    "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers",
+  };
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed (self);
@@ -534,7 +540,8 @@ porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonito
   porthole_socket_filter_set_monitor (self->filter, monitor);
   if (monitor)
     {
-      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed), self, 0);
+      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed),
+                               self, 0);
       g_signal_connect_object (monitor, "socket-closed", G_CALLBACK (on_socket_closed), self, 0);
       g_signal_connect_object (monitor, "notify::loaded", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::error", G_CALLBACK (on_monitor_notify), self, 0);
@@ -582,9 +589,10 @@ bind_show_containers (PortholeSocketView *self)
 
   g_action_map_add_action (G_ACTION_MAP (group), containers);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "filter", G_ACTION_GROUP (group));
-  g_settings_bind (gsettings, "show-containers", self->filter, "show-containers", G_SETTINGS_BIND_GET);
-  g_signal_connect_object (gsettings, "changed::show-containers", G_CALLBACK (update_container_column), self,
-                           G_CONNECT_SWAPPED);
+  g_settings_bind (gsettings, "show-containers", self->filter, "show-containers",
+                   G_SETTINGS_BIND_GET);
+  g_signal_connect_object (gsettings, "changed::show-containers",
+                           G_CALLBACK (update_container_column), self, G_CONNECT_SWAPPED);
   update_container_column (self);
 }
 
@@ -663,7 +671,9 @@ porthole_socket_view_get_property (GObject *object, guint prop_id, GValue *value
     case PROP_COLUMN_VIEW: g_value_set_object (value, self->column_view); break;
     case PROP_MONITOR: g_value_set_object (value, self->monitor); break;
     case PROP_HIGHLIGHT_NEW: g_value_set_boolean (value, self->highlight_new); break;
-    case PROP_SHOW_CONTAINER_COLUMN: g_value_set_boolean (value, self->show_container_column); break;
+    case PROP_SHOW_CONTAINER_COLUMN:
+      g_value_set_boolean (value, self->show_container_column);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -728,9 +738,9 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
                                                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* Some socket is in a container or another namespace, and they are shown: the pages' .ui
    * binds their Container column's "visible" to it */
-  properties[PROP_SHOW_CONTAINER_COLUMN] = g_param_spec_boolean ("show-container-column", NULL, NULL, FALSE,
-                                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
-                                                                 G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_CONTAINER_COLUMN] =
+    g_param_spec_boolean ("show-container-column", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PORTHOLE_TYPE_SOCKET_DETAILS);
