@@ -17,6 +17,7 @@
 #include "porthole-window.h"
 
 #include <arpa/inet.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -1083,6 +1084,96 @@ START_TEST (test_other_namespace)
 }
 END_TEST
 
+/* A forwarder on this computer (a process named docker-proxy with docker-proxy's flags, holding
+ * a listener) publishing port 5080 of a namespace (root only): its details say where it
+ * forwards; the namespace's listener, when it is the one joined, says where it is published */
+START_TEST (test_published_port)
+{
+  Fixture *f;
+  PortholeTestNetns ns;
+  g_autofree char *reason = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *proxy = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *forwards = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) forwarder = NULL;
+  g_autoptr(GError) error = NULL;
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  socklen_t len = sizeof sin;
+  PortholeSocketDetails *details;
+  PortholeSocket *host, *inside;
+  GListModel *model;
+  int fd;
+
+  if (geteuid () != 0)
+    return;
+  f = fixture_new (0);
+  details = porthole_socket_view_get_details (f->view);
+  ck_assert_msg (porthole_test_netns_spawn (&ns, 1, &reason), "%s", reason);
+
+  /* The host port: a listener the forwarder inherits */
+  fd = socket (AF_INET, SOCK_STREAM, 0);
+  ck_assert (fd >= 0 && bind (fd, (struct sockaddr *) &sin, sizeof sin) == 0);
+  ck_assert_int_eq (listen (fd, 4), 0);
+  ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &sin, &len), 0);
+  port_text = g_strdup_printf ("%u", ntohs (sin.sin_port));
+  dir = g_dir_make_tmp ("porthole-proxy-XXXXXX", NULL);
+  proxy = g_build_filename (dir, "docker-proxy", NULL);
+  ck_assert_int_eq (symlink (g_getenv ("PORTHOLE_ARGV_CHILD"), proxy), 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_subprocess_launcher_take_fd (launcher, fd, fd);
+  forwarder = g_subprocess_launcher_spawn (launcher, &error, proxy, "-proto", "tcp",
+                                           "-host-ip", "0.0.0.0", "-host-port", port_text,
+                                           "-container-ip", "10.88.0.2", "-container-port",
+                                           G_STRINGIFY (PORTHOLE_TEST_NETNS_PORT), NULL);
+  ck_assert_msg (forwarder != NULL, "%s", error ? error->message : "");
+  g_clear_object (&launcher);   /* closes our copy of the listener */
+
+  porthole_socket_monitor_set_all_namespaces (f->monitor, TRUE);
+  refresh (f->monitor);
+  host = find_row_of (porthole_socket_view_get_model (f->view), ntohs (sin.sin_port), "tcp",
+                      atoi (g_subprocess_get_identifier (forwarder)), NULL);
+  ck_assert_ptr_nonnull (host);
+  ck_assert_str_eq (porthole_socket_get_process (host), "docker-proxy");
+  ck_assert_ptr_nonnull (porthole_socket_get_published (host));
+  porthole_socket_view_select (f->view, host);
+  porthole_test_spin (100);
+  forwards = g_strdup_printf ("Forwards to port %u in another network namespace",
+                              PORTHOLE_TEST_NETNS_PORT);
+  ck_assert (find_label_containing (GTK_WIDGET (details), forwards));
+  ck_assert (find_label_containing (GTK_WIDGET (details), "firewall"));
+
+  /* The namespace's end: its IPv4 or IPv6 listener on 5080, whichever the monitor joined
+   * (without a runtime's word the first listener on that port is taken: on a shared machine
+   * another test's namespace on 5080 may be) */
+  model = porthole_socket_view_get_model (f->view);
+  inside = find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id);
+  ck_assert_ptr_nonnull (inside);
+  if (porthole_socket_get_published (inside) == NULL)
+    inside = find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP6_LISTEN], ns.id);
+  if (inside && porthole_socket_get_published (inside))
+    {
+      g_autofree char *published = g_strdup_printf ("Published on 0.0.0.0:%s → container port %u",
+                                                    port_text, PORTHOLE_TEST_NETNS_PORT);
+      g_autofree char *exposure = NULL;
+
+      porthole_socket_view_select (f->view, inside);
+      porthole_test_spin (100);
+      exposure = cell_text (f, inside, PORTHOLE_CELL_EXPOSURE);
+      ck_assert_str_eq (exposure, "Network");
+      ck_assert (find_label_containing (GTK_WIDGET (details), published));
+    }
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (forwarder), NULL, NULL);
+  ck_assert (g_subprocess_wait (forwarder, NULL, NULL));
+  unlink (proxy);
+  g_rmdir (dir);
+  porthole_test_netns_release (&ns);
+  fixture_free (f);
+}
+END_TEST
+
 /* The exposure words, from sockets built with each case */
 START_TEST (test_exposure_text)
 {
@@ -1167,6 +1258,7 @@ socket_views_suite (void)
   tcase_add_test (tc, test_end_process_force);
   tcase_add_test (tc, test_exposure_text);
   tcase_add_test (tc, test_other_namespace);
+  tcase_add_test (tc, test_published_port);
   suite_add_tcase (s, tc);
   return s;
 }
