@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Retakes data/screenshots/{listening,connections,learn}{,-dark}.png: the app from BUILD_DIR
+# Retakes data/screenshots/{listening,containers,connections,learn}{,-dark}.png: the app from BUILD_DIR
 # (default _build) under Xvfb, inside a private network namespace holding a fixed scene
-# (build-aux/screenshot-scene.py and `porthole-cli serve 9000` with three clients), so the
+# (build-aux/screenshot-scene.py, with a "container" publishing port 8080, and `porthole-cli
+# serve 9000` with three clients), so the
 # pictures show the same sockets on any machine. The Test tab's pictures come from
 # `PORTHOLE_SCREENSHOT_DIR=data/screenshots meson test -C _build test-page`.
 # Needs root (unshare -n), xvfb-run, xdotool and ImageMagick's import.
@@ -12,9 +13,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(cd "${1:-$root/_build}" && pwd)
 out=${2:-$root/data/screenshots}
 
+# A private pid namespace too: the app reads every network namespace of the processes it can
+# see, and must see only the scene's (its "container" among them), not the machine's
 if [ -z "${PORTHOLE_SCREENSHOT_NETNS:-}" ]; then
   export PORTHOLE_SCREENSHOT_NETNS=1
-  exec unshare -n -- "$0" "$build" "$out"
+  exec unshare -n -p -f --mount-proc -- "$0" "$build" "$out"
 fi
 ip link set lo up
 
@@ -50,8 +53,13 @@ wid=$(xdotool search --sync --onlyvisible --pid "$app" | head -n 1)
 sleep 3
 # the pointer rests on an empty part of the window, so no row shows hovered
 snap() { xdotool mousemove --window "$wid" 600 660; sleep 0.3; import -window "$wid" "$out/$1$suffix.png"; }
-# Listening, sorted by port: 53, 3000, 5353, 8000, 8443, 9000; the sixth row is the test server
-xdotool mousemove --window "$wid" 200 315 click 1
+# Listening, sorted by port: 53, 80 (the container's web server), 3000, 5353, 5432 (its
+# database), 8000, 8080 (published), 8443, 9000; the second row is the container's, the ninth
+# the test server
+xdotool mousemove --window "$wid" 200 179 click 1
+sleep 1.5
+snap containers
+xdotool mousemove --window "$wid" 200 417 click 1
 sleep 1.5
 snap listening
 xdotool key --window "$wid" alt+2
@@ -64,6 +72,23 @@ xdotool mousemove --window "$wid" 400 422 click 1
 xdotool type --delay 40 ssh
 sleep 1.5
 snap learn
+# PORTHOLE_SCREENSHOT_EXTRA=1: the end of the Learn tab (Port Spaces) and the Listening table
+# with its details closed too, for a look
+if [ -n "${PORTHOLE_SCREENSHOT_EXTRA:-}" ]; then
+  xdotool mousemove --window "$wid" 500 500 click --repeat 60 --delay 20 5
+  sleep 1
+  snap learn-end
+  # and the whole Listening table, details closed, with its Container column
+  xdotool key --window "$wid" alt+1
+  sleep 1
+  xdotool mousemove --window "$wid" 960 128 click 1
+  sleep 1
+  snap listening-table
+  # the host end of the publication (docker-proxy on 8080)
+  xdotool mousemove --window "$wid" 200 349 click 1
+  sleep 1.5
+  snap listening-forward
+fi
 kill "$app"
 wait "$app" 2>/dev/null || true
 INNER
@@ -71,4 +96,4 @@ INNER
 
 shoot ""
 ADW_DEBUG_COLOR_SCHEME=prefer-dark shoot "-dark"
-echo "screenshots: wrote $out/{listening,connections,learn}{,-dark}.png"
+echo "screenshots: wrote $out/{listening,containers,connections,learn}{,-dark}.png"

@@ -4,6 +4,8 @@
 
 #include "porthole-test.h"
 #include "porthole-learn-examples.h"
+#include "porthole-socket-private.h"
+#include "porthole-test-netns.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -346,6 +348,139 @@ START_TEST (test_no_sockets)
 }
 END_TEST
 
+/* ---- port spaces ---------------------------------------------------------------------------- */
+
+static PortholeSocket *
+listener_in (guint64 netns, guint16 port, const char *address, PortholeRuntime runtime,
+             const char *id, const char *name)
+{
+  PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET,
+                            .state = PORTHOLE_TCP_LISTEN, .local_port = port,
+                            .inode = port + netns, .netns = netns };
+  PortholeSocketOwner owner = { 0, NULL, PORTHOLE_OWNER_GONE, FALSE };
+  PortholeSocket *s;
+
+  ck_assert_int_eq (inet_pton (AF_INET, address, info.local_addr), 1);
+  s = porthole_socket_new (&info, &owner, "root", NULL, 0);
+  if (runtime != PORTHOLE_RUNTIME_NONE)
+    {
+      PortholeContainerRef ref = { runtime, g_strdup (id), g_strdup (name) };
+
+      porthole_socket_take_container (s, &ref);
+    }
+  return s;
+}
+
+/* Two containers both on port 80 (one published on the host's 8080), a bare namespace, and
+ * the host's own 80: each namespace is a port space of its own */
+START_TEST (test_port_spaces_data)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  PortholeLearnExample ex = { 0 };
+  PortholePublished *published = g_new0 (PortholePublished, 1);
+  PortholeSocket *web;
+  g_auto(GStrv) lines = NULL;
+
+  web = listener_in (11, 80, "0.0.0.0", PORTHOLE_RUNTIME_LXC, "web", "web");
+  g_ptr_array_add (sockets, web);
+  g_ptr_array_add (sockets, listener_in (12, 80, "0.0.0.0", PORTHOLE_RUNTIME_NSPAWN, "db", "db"));
+  g_ptr_array_add (sockets, listener_in (13, 5080, "0.0.0.0", PORTHOLE_RUNTIME_NONE, NULL, NULL));
+  g_ptr_array_add (sockets, listener_in (0, 22, "0.0.0.0", PORTHOLE_RUNTIME_NONE, NULL, NULL));
+  published->host_address = g_strdup ("0.0.0.0");
+  published->host_port = 8080;
+  published->container_port = 80;
+  published->container.runtime = PORTHOLE_RUNTIME_LXC;
+  published->container.id = g_strdup ("web");
+  published->via = g_strdup ("pasta");
+  porthole_socket_set_published (web, published);
+
+  porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
+  assert_has (ex.example, "Besides this computer’s own, 3 other network namespaces have sockets "
+              "open right now, each with ports of its own. 2 of them belong to containers.");
+  assert_has (ex.example, "TCP port 80 is listened on both in db and in web, and neither is in "
+              "the other’s way.");
+  assert_has (ex.example, "Port 80 of web is published (0.0.0.0:8080 → 80): connections");
+  /* The host first, then the spaces by name, ports per protocol */
+  lines = g_strsplit (ex.detail, "\n", -1);
+  ck_assert_uint_eq (g_strv_length (lines), 4);
+#define assert_line(line, start, end) \
+  ck_assert_msg (g_str_has_prefix (line, start) && g_str_has_suffix (line, end), "%s", line)
+  assert_line (lines[0], "this computer", "tcp 22");
+  assert_line (lines[1], "db (nspawn)", "tcp 80");
+  assert_line (lines[2], "namespace 13", "tcp 5080");
+  assert_line (lines[3], "web (lxc)", "tcp 80  (0.0.0.0:8080 → 80)");
+#undef assert_line
+  /* The columns line up */
+  ck_assert_uint_eq (strstr (lines[0], "tcp") - lines[0], strstr (lines[3], "tcp") - lines[3]);
+  porthole_learn_example_clear (&ex);
+
+  /* The host shares a number with a container */
+  g_ptr_array_add (sockets, listener_in (0, 80, "127.0.0.1", PORTHOLE_RUNTIME_NONE, NULL, NULL));
+  porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
+  assert_has (ex.example, "TCP port 80 is listened on both by this computer and in db");
+  porthole_learn_example_clear (&ex);
+
+  /* Only the host: none, and said so */
+  g_ptr_array_remove_range (sockets, 0, 3);
+  porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
+  assert_has (ex.example, "no container or other namespace has a port open");
+  ck_assert_ptr_null (ex.detail);
+  porthole_learn_example_clear (&ex);
+
+  /* Inside a sandbox the other namespaces are out of sight: that, not "there are none" */
+  {
+    PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET,
+                              .state = PORTHOLE_TCP_LISTEN, .local_port = 631, .inode = 99 };
+    PortholeSocketOwner hidden = { 0, NULL, PORTHOLE_OWNER_SANDBOXED, FALSE };
+
+    g_ptr_array_add (sockets, porthole_socket_new (&info, &hidden, "root", NULL, 0));
+    porthole_learn_example_port_spaces_for (sockets, NULL, &ex);
+    assert_has (ex.example, "Porthole runs in a sandbox, which cannot see into other network "
+                "namespaces");
+    ck_assert (strstr (ex.example, "no container or other namespace") == NULL);
+    porthole_learn_example_clear (&ex);
+  }
+}
+END_TEST
+
+/* A real namespace (root only), through a monitor that reads every namespace */
+START_TEST (test_port_spaces_live)
+{
+  Fixture f;
+  PortholeTestNetns ns;
+  PortholeLearnExample ex = { 0 };
+  g_autofree char *reason = NULL;
+  g_autofree char *label = NULL;
+
+  fixture_init (&f);
+  porthole_learn_example_port_spaces (f.monitor, &ex);
+  assert_has (ex.example, "no container or other namespace has a port open");
+  porthole_learn_example_clear (&ex);
+  if (geteuid () != 0)
+    {
+      fixture_clear (&f);
+      return;
+    }
+  ck_assert_msg (porthole_test_netns_spawn (&ns, 1, &reason), "%s", reason);
+  porthole_socket_monitor_set_all_namespaces (f.monitor, TRUE);
+  refresh (f.monitor);
+  porthole_learn_example_port_spaces (f.monitor, &ex);
+  label = g_strdup_printf ("namespace %" G_GUINT64_FORMAT, ns.id);
+  assert_has (ex.example, "Besides this computer’s own");
+  assert_has (ex.detail, "%s", label);
+  {
+    const char *line = strstr (ex.detail, label);
+    const char *end = strchr (line, '\n');
+    g_autofree char *mine = end ? g_strndup (line, end - line) : g_strdup (line);
+
+    assert_has (mine, "tcp %u; udp %u", PORTHOLE_TEST_NETNS_PORT, PORTHOLE_TEST_NETNS_PORT);
+  }
+  porthole_learn_example_clear (&ex);
+  porthole_test_netns_release (&ns);
+  fixture_clear (&f);
+}
+END_TEST
+
 static Suite *
 learn_examples_suite (void)
 {
@@ -358,6 +493,8 @@ learn_examples_suite (void)
   tcase_add_test (tc, test_tuple);
   tcase_add_test (tc, test_limits);
   tcase_add_test (tc, test_no_sockets);
+  tcase_add_test (tc, test_port_spaces_data);
+  tcase_add_test (tc, test_port_spaces_live);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -22,6 +22,7 @@ static const struct {
   { "ephemeral", porthole_learn_example_ephemeral },
   { "tuple", porthole_learn_example_tuple },
   { "limits", porthole_learn_example_limits },
+  { "spaces", porthole_learn_example_port_spaces },
 };
 
 static void

@@ -13,8 +13,11 @@
 #include "porthole-socket-cell.h"
 #include "porthole-socket-text.h"
 #include "porthole-socket-private.h"
+#include "porthole-test-netns.h"
 #include "porthole-window.h"
 
+#include <arpa/inet.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -128,7 +131,8 @@ static void
 reset_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.porthole.Porthole");
-  const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "highlight-changes",
+  const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers",
+                         "highlight-changes",
                          "listening-sort-column", "listening-sort-descending",
                          "connections-sort-column", "connections-sort-descending" };
 
@@ -492,7 +496,8 @@ START_TEST (test_sort_every_column)
   Fixture *f = fixture_new (0);
   Child *child = child_spawn ("--name", "ph-sort-b", "--tcp4", "2", "--tcp6", "1", "--udp4", "1", NULL);
   Child *other = child_spawn ("--name", "ph-sort-a", "--tcp4", "1", NULL);
-  const char *names[] = { "protocol", "address", "exposure", "port", "range", "service", "process", "user" };
+  const char *names[] = { "protocol", "address", "exposure", "port", "range", "service", "process",
+                          "container", "user" };
   GListModel *columns = gtk_column_view_get_columns (porthole_socket_view_get_column_view (f->view));
 
   refresh (f->monitor);
@@ -955,6 +960,281 @@ START_TEST (test_error_state)
 }
 END_TEST
 
+/* ---- another network namespace ------------------------------------------------------------- */
+
+static PortholeSocket *
+find_inode (GListModel *model, guint64 inode, guint64 netns)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
+
+      if (porthole_socket_get_inode (s) == inode && porthole_socket_get_netns (s) == netns)
+        return s;
+    }
+  return NULL;
+}
+
+static GtkColumnViewColumn *
+column_named (PortholeSocketView *view, const char *name)
+{
+  GListModel *columns = gtk_column_view_get_columns (porthole_socket_view_get_column_view (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (g_strcmp0 (porthole_column_sorter_get_name (PORTHOLE_COLUMN_SORTER (sorter)), name) == 0)
+        return column;   /* the column view keeps it */
+    }
+  return NULL;
+}
+
+/* A listener on 0.0.0.0:5080 in a namespace of the test's own (root only): listed with its
+ * namespace, reachable from its own network only, in the details' Container block, hidden
+ * by Show Containers off */
+START_TEST (test_other_namespace)
+{
+  Fixture *f;
+  PortholeTestNetns ns;
+  g_autofree char *reason = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.porthole.Porthole");
+  GListModel *model;
+  PortholeSocket *row;
+  PortholeSocketDetails *details;
+  GtkColumnViewColumn *container_column;
+
+  if (geteuid () != 0)
+    return;
+  f = fixture_new (0);
+  model = porthole_socket_view_get_model (f->view);
+  details = porthole_socket_view_get_details (f->view);
+  container_column = column_named (f->view, "container");
+  ck_assert_ptr_nonnull (container_column);
+  /* Only our own namespace so far: nothing to name, no column */
+  ck_assert (!gtk_column_view_column_get_visible (container_column));
+  ck_assert (!porthole_socket_view_get_show_container_column (f->view));
+
+  ck_assert_msg (porthole_test_netns_spawn (&ns, 1, &reason), "%s", reason);
+  porthole_socket_monitor_set_all_namespaces (f->monitor, TRUE);
+  refresh (f->monitor);
+  row = find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id);
+  ck_assert_ptr_nonnull (row);
+  ck_assert (gtk_column_view_column_get_visible (container_column));
+  label = g_strdup_printf ("namespace %" G_GUINT64_FORMAT, ns.id);
+
+  porthole_socket_view_select (f->view, row);
+  porthole_test_spin (100);
+  {
+    g_autofree char *exposure = cell_text (f, row, PORTHOLE_CELL_EXPOSURE);
+    g_autofree char *container = cell_text (f, row, PORTHOLE_CELL_CONTAINER);
+    g_autofree char *address = cell_text (f, row, PORTHOLE_CELL_ADDRESS);
+
+    ck_assert_str_eq (exposure, "Container network");
+    g_autofree char *shown = g_strdup_printf ("%" G_GUINT64_FORMAT " netns", ns.id);
+
+    ck_assert_str_eq (container, shown);
+    ck_assert_str_eq (address, "0.0.0.0");
+  }
+  /* The details say where it lives, that nothing publishes it, and offer no test from here */
+  ck_assert_ptr_eq (porthole_socket_details_get_socket (details), row);
+  ck_assert (find_label_containing (GTK_WIDGET (details), "Container"));
+  ck_assert (find_label_containing (GTK_WIDGET (details), label));
+  ck_assert (find_label_containing (GTK_WIDGET (details), "Published on no port of this computer"));
+  ck_assert (find_label_containing (GTK_WIDGET (details), "its own 65,536 ports"));
+  /* Its one client is the namespace's own: no other namespace's port 5080 counts */
+  ck_assert_uint_eq (porthole_socket_details_get_n_clients (details), 1);
+
+  /* The search finds it by its namespace */
+  porthole_socket_view_start_search (f->view, "namespace");
+  ck_assert_ptr_eq (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id), row);
+  ck_assert (every_row (model, porthole_socket_is_elsewhere));
+  {
+    g_autofree char *cli = g_strdup_printf ("netns:%" G_GUINT64_FORMAT, ns.id);
+
+    porthole_socket_view_start_search (f->view, cli);
+    ck_assert_ptr_eq (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id), row);
+  }
+  porthole_socket_view_start_search (f->view, "");
+
+  /* Show Containers off: this computer's own sockets only, and no Container column */
+  g_settings_set_boolean (settings, "show-containers", FALSE);
+  ck_assert_ptr_null (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
+
+      ck_assert (!porthole_socket_is_elsewhere (s));
+    }
+  ck_assert (!gtk_column_view_column_get_visible (container_column));
+  g_settings_set_boolean (settings, "show-containers", TRUE);
+  ck_assert_ptr_nonnull (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id));
+  ck_assert (gtk_column_view_column_get_visible (container_column));
+
+  /* The namespace goes: its sockets close, and the column goes with the last of them
+   * (other tests' namespaces may still be there on a shared machine) */
+  porthole_test_netns_release (&ns);
+  refresh (f->monitor);
+  ck_assert_ptr_null (find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id));
+  porthole_socket_monitor_set_all_namespaces (f->monitor, FALSE);
+  refresh (f->monitor);
+  ck_assert (!gtk_column_view_column_get_visible (container_column));
+  fixture_free (f);
+}
+END_TEST
+
+/* A forwarder on this computer (a process named docker-proxy with docker-proxy's flags, holding
+ * a listener) publishing port 5080 of a namespace (root only): its details say where it
+ * forwards; the namespace's listener, when it is the one joined, says where it is published */
+START_TEST (test_published_port)
+{
+  Fixture *f;
+  PortholeTestNetns ns;
+  g_autofree char *reason = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *proxy = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *forwards = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) forwarder = NULL;
+  g_autoptr(GError) error = NULL;
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  socklen_t len = sizeof sin;
+  PortholeSocketDetails *details;
+  PortholeSocket *host, *inside;
+  GListModel *model;
+  int fd;
+
+  if (geteuid () != 0)
+    return;
+  f = fixture_new (0);
+  details = porthole_socket_view_get_details (f->view);
+  ck_assert_msg (porthole_test_netns_spawn (&ns, 1, &reason), "%s", reason);
+
+  /* The host port: a listener the forwarder inherits */
+  fd = socket (AF_INET, SOCK_STREAM, 0);
+  ck_assert (fd >= 0 && bind (fd, (struct sockaddr *) &sin, sizeof sin) == 0);
+  ck_assert_int_eq (listen (fd, 4), 0);
+  ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &sin, &len), 0);
+  port_text = g_strdup_printf ("%u", ntohs (sin.sin_port));
+  dir = g_dir_make_tmp ("porthole-proxy-XXXXXX", NULL);
+  proxy = g_build_filename (dir, "docker-proxy", NULL);
+  ck_assert_int_eq (symlink (g_getenv ("PORTHOLE_ARGV_CHILD"), proxy), 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_subprocess_launcher_take_fd (launcher, fd, fd);
+  forwarder = g_subprocess_launcher_spawn (launcher, &error, proxy, "-proto", "tcp",
+                                           "-host-ip", "0.0.0.0", "-host-port", port_text,
+                                           "-container-ip", "10.88.0.2", "-container-port",
+                                           G_STRINGIFY (PORTHOLE_TEST_NETNS_PORT), NULL);
+  ck_assert_msg (forwarder != NULL, "%s", error ? error->message : "");
+  g_clear_object (&launcher);   /* closes our copy of the listener */
+
+  porthole_socket_monitor_set_all_namespaces (f->monitor, TRUE);
+  refresh (f->monitor);
+  host = find_row_of (porthole_socket_view_get_model (f->view), ntohs (sin.sin_port), "tcp",
+                      atoi (g_subprocess_get_identifier (forwarder)), NULL);
+  ck_assert_ptr_nonnull (host);
+  ck_assert_str_eq (porthole_socket_get_process (host), "docker-proxy");
+  ck_assert_ptr_nonnull (porthole_socket_get_published (host));
+  porthole_socket_view_select (f->view, host);
+  porthole_test_spin (100);
+  forwards = g_strdup_printf ("Forwards to port %u in another network namespace",
+                              PORTHOLE_TEST_NETNS_PORT);
+  ck_assert (find_label_containing (GTK_WIDGET (details), forwards));
+  ck_assert (find_label_containing (GTK_WIDGET (details), "firewall"));
+
+  /* The namespace's end: its IPv4 or IPv6 listener on 5080, whichever the monitor joined
+   * (without a runtime's word the first listener on that port is taken: on a shared machine
+   * another test's namespace on 5080 may be) */
+  model = porthole_socket_view_get_model (f->view);
+  inside = find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP4_LISTEN], ns.id);
+  ck_assert_ptr_nonnull (inside);
+  if (porthole_socket_get_published (inside) == NULL)
+    inside = find_inode (model, ns.inodes[PORTHOLE_TEST_NETNS_TCP6_LISTEN], ns.id);
+  if (inside && porthole_socket_get_published (inside))
+    {
+      g_autofree char *published = g_strdup_printf ("Published on 0.0.0.0:%s → container port %u",
+                                                    port_text, PORTHOLE_TEST_NETNS_PORT);
+      g_autofree char *exposure = NULL;
+
+      porthole_socket_view_select (f->view, inside);
+      porthole_test_spin (100);
+      exposure = cell_text (f, inside, PORTHOLE_CELL_EXPOSURE);
+      ck_assert_str_eq (exposure, "Network");
+      ck_assert (find_label_containing (GTK_WIDGET (details), published));
+    }
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (forwarder), NULL, NULL);
+  ck_assert (g_subprocess_wait (forwarder, NULL, NULL));
+  unlink (proxy);
+  g_rmdir (dir);
+  porthole_test_netns_release (&ns);
+  fixture_free (f);
+}
+END_TEST
+
+/* The exposure words, from sockets built with each case */
+START_TEST (test_exposure_text)
+{
+  struct {
+    const char *address;
+    guint64     netns;
+    gboolean    container;
+    gboolean    published;
+    const char *text;
+    guint       rank;
+  } cases[] = {
+    { "127.0.0.1", 0, FALSE, FALSE, "This computer only", 2 },
+    { "0.0.0.0", 0, FALSE, FALSE, "Network", 0 },
+    { "127.0.0.1", 7, TRUE, FALSE, "This container only", 3 },
+    { "127.0.0.1", 7, FALSE, FALSE, "Inside its namespace only", 3 },
+    { "0.0.0.0", 7, TRUE, FALSE, "Container network", 1 },
+    { "0.0.0.0", 7, TRUE, TRUE, "Network", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PortholeSockInfo info = { .protocol = IPPROTO_TCP, .family = AF_INET, .state = 10,
+                                .local_port = 80, .inode = 1, .netns = cases[i].netns };
+      PortholeSocketOwner owner = { 0, NULL, PORTHOLE_OWNER_GONE, FALSE };
+      g_autoptr(PortholeSocket) s = NULL;
+
+      ck_assert_int_eq (inet_pton (AF_INET, cases[i].address, info.local_addr), 1);
+      s = porthole_socket_new (&info, &owner, "root", NULL, 0);
+      if (cases[i].container)
+        {
+          PortholeContainerRef ref = {
+            PORTHOLE_RUNTIME_DOCKER,
+            g_strdup ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), NULL
+          };
+
+          porthole_socket_take_container (s, &ref);
+        }
+      if (cases[i].published)
+        {
+          PortholePublished *p = g_new0 (PortholePublished, 1);
+
+          p->host_port = 8080;
+          p->container_port = 80;
+          porthole_socket_set_published (s, p);
+        }
+      ck_assert_msg (g_str_equal (porthole_socket_exposure_text (s), cases[i].text), "case %u: %s",
+                     i, porthole_socket_exposure_text (s));
+      ck_assert_uint_eq (porthole_socket_exposure_rank (s), cases[i].rank);
+      ck_assert_ptr_nonnull (porthole_socket_exposure_tooltip (s));
+      if (cases[i].container)
+        {
+          g_autofree char *name = porthole_socket_container_text (s, NULL);
+
+          ck_assert_str_eq (name, "0123456789ab");
+          ck_assert_str_eq (porthole_socket_runtime_text (s), "Docker");
+        }
+    }
+}
+END_TEST
+
 static Suite *
 socket_views_suite (void)
 {
@@ -977,6 +1257,9 @@ socket_views_suite (void)
   tcase_add_test (tc, test_details_pid_reused);
   tcase_add_test (tc, test_end_process);
   tcase_add_test (tc, test_end_process_force);
+  tcase_add_test (tc, test_exposure_text);
+  tcase_add_test (tc, test_other_namespace);
+  tcase_add_test (tc, test_published_port);
   suite_add_tcase (s, tc);
   return s;
 }

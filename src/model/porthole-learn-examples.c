@@ -23,9 +23,10 @@ porthole_learn_example_clear (PortholeLearnExample *ex)
   ex->offer_test = FALSE;
 }
 
-/* Live sockets (the monitor keeps closed ones a moment, to fade them out) */
+/* Live sockets (the monitor keeps closed ones a moment, to fade them out); @own_only: those of
+ * this computer's own network namespace, the port space the other sections are about */
 static GPtrArray *
-live_sockets (PortholeSocketMonitor *monitor)
+live_sockets_of (PortholeSocketMonitor *monitor, gboolean own_only)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
@@ -34,12 +35,18 @@ live_sockets (PortholeSocketMonitor *monitor)
     {
       PortholeSocket *s = g_list_model_get_item (G_LIST_MODEL (monitor), i);
 
-      if (porthole_socket_get_closed (s))
+      if (porthole_socket_get_closed (s) || (own_only && porthole_socket_get_netns (s) != 0))
         g_object_unref (s);
       else
         g_ptr_array_add (out, s);
     }
   return out;
+}
+
+static GPtrArray *
+live_sockets (PortholeSocketMonitor *monitor)
+{
+  return live_sockets_of (monitor, TRUE);
 }
 
 static gboolean
@@ -542,4 +549,293 @@ porthole_learn_example_limits (PortholeSocketMonitor *monitor, PortholeLearnExam
       out->example = joined;
     }
   out->detail = g_string_free (g_steal_pointer (&detail), FALSE);
+}
+
+/* ---- port spaces ------------------------------------------------------------------------ */
+
+/* One network namespace: its own 65,536 TCP and 65,536 UDP ports */
+typedef struct {
+  guint64     netns;                 /* 0: this computer's own */
+  char       *name;                  /* container name or namespace label; NULL for our own */
+  const char *runtime;               /* "docker", ...; NULL for a bare namespace */
+  GArray     *tcp;                   /* listening ports, guint16, unique */
+  GArray     *udp;
+  char       *published;             /* "0.0.0.0:8080 → 80", the first one found */
+  guint16     published_port;        /* its container port */
+} PortSpace;
+
+static void
+port_space_free (PortSpace *space)
+{
+  g_free (space->name);
+  g_free (space->published);
+  g_array_unref (space->tcp);
+  g_array_unref (space->udp);
+  g_free (space);
+}
+
+static void
+add_port (GArray *ports, guint16 port)
+{
+  for (guint i = 0; i < ports->len; i++)
+    if (g_array_index (ports, guint16, i) == port)
+      return;
+  g_array_append_val (ports, port);
+}
+
+static int
+cmp_port (gconstpointer a, gconstpointer b)
+{
+  return (int) *(const guint16 *) a - (int) *(const guint16 *) b;
+}
+
+static gboolean
+has_port (GArray *ports, guint16 port)
+{
+  for (guint i = 0; i < ports->len; i++)
+    if (g_array_index (ports, guint16, i) == port)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+container_name (PortholeSocketMonitor *monitor, const PortholeContainerRef *ref)
+{
+  char *name = monitor ? porthole_socket_monitor_dup_container_name (monitor, ref) : NULL;
+
+  if (name)
+    return name;
+  if (ref->name)
+    return porthole_escape_text (ref->name, -1, FALSE);
+  return porthole_container_short_id (ref);
+}
+
+static char *
+published_text (const PortholePublished *p)
+{
+  g_autofree char *address = p->host_address ? porthole_escape_text (p->host_address, -1, FALSE)
+                                              : g_strdup ("*");
+
+  if (strchr (address, ':'))
+    return g_strdup_printf ("[%s]:%u → %u", address, p->host_port, p->container_port);
+  return g_strdup_printf ("%s:%u → %u", address, p->host_port, p->container_port);
+}
+
+static void
+append_ports (GString *line, const char *protocol, GArray *ports)
+{
+  if (ports->len == 0)
+    return;
+  g_array_sort (ports, cmp_port);
+  if (line->len > 0)
+    g_string_append (line, "; ");
+  g_string_append_printf (line, "%s ", protocol);
+  for (guint i = 0; i < ports->len && i < 6; i++)
+    g_string_append_printf (line, "%s%u", i ? ", " : "", g_array_index (ports, guint16, i));
+  if (ports->len > 6)
+    g_string_append (line, ", …");
+}
+
+/* "web (docker)", "namespace 4026532273", "this computer" */
+static char *
+space_label (const PortSpace *space)
+{
+  if (space->runtime)
+    return g_strdup_printf ("%s (%s)", space->name, space->runtime);
+  return g_strdup (space->name ? space->name : _("this computer"));
+}
+
+static int
+cmp_space (gconstpointer a, gconstpointer b)
+{
+  const PortSpace *x = *(PortSpace * const *) a, *y = *(PortSpace * const *) b;
+
+  if ((x->netns == 0) != (y->netns == 0))
+    return x->netns == 0 ? -1 : 1;
+  return g_strcmp0 (x->name, y->name);
+}
+
+void
+porthole_learn_example_port_spaces_for (GPtrArray *sockets, PortholeSocketMonitor *monitor,
+                                        PortholeLearnExample *out)
+{
+  g_autoptr(GHashTable) by_netns = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) spaces = g_ptr_array_new_with_free_func ((GDestroyNotify) port_space_free);
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autoptr(GString) example = g_string_new (NULL);
+  PortSpace *shared_a = NULL, *shared_b = NULL, *published = NULL;
+  guint16 shared_port = 0;
+  guint n_containers = 0, width = 0;
+  gboolean sandboxed = FALSE;
+
+  g_return_if_fail (sockets != NULL);
+  g_return_if_fail (out != NULL);
+  porthole_learn_example_clear (out);
+
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      PortholeSocket *s = g_ptr_array_index (sockets, i);
+      guint64 netns = porthole_socket_get_netns (s);
+      const PortholeContainerRef *c = porthole_socket_get_container (s);
+      const PortholePublished *p = porthole_socket_get_published (s);
+      PortSpace *space;
+
+      if (porthole_socket_get_closed (s))
+        continue;
+      sandboxed |= porthole_socket_get_owner_status (s) == PORTHOLE_OWNER_SANDBOXED;
+      space = g_hash_table_lookup (by_netns, &netns);
+      if (space == NULL)
+        {
+          space = g_new0 (PortSpace, 1);
+          space->netns = netns;
+          space->tcp = g_array_new (FALSE, FALSE, sizeof (guint16));
+          space->udp = g_array_new (FALSE, FALSE, sizeof (guint16));
+          g_ptr_array_add (spaces, space);
+          g_hash_table_insert (by_netns, &space->netns, space);
+        }
+      /* A namespace is named by the first container seen in it (a pod's share one) */
+      if (netns != 0 && space->runtime == NULL && c != NULL)
+        {
+          g_free (space->name);
+          space->name = container_name (monitor, c);
+          space->runtime = porthole_runtime_to_string (c->runtime);
+          n_containers++;
+        }
+      else if (netns != 0 && space->name == NULL)
+        /* Translators: a network namespace that is no known container, named by its id */
+        space->name = g_strdup_printf (_("namespace %" G_GUINT64_FORMAT), netns);
+      if (!porthole_socket_is_listening (s) || porthole_socket_get_local_port (s) == 0)
+        continue;
+      add_port (is_tcp (s) ? space->tcp : space->udp, porthole_socket_get_local_port (s));
+      if (netns != 0 && p != NULL && space->published == NULL)
+        {
+          space->published = published_text (p);
+          space->published_port = p->container_port;
+        }
+    }
+  g_ptr_array_sort (spaces, cmp_space);
+
+  if (spaces->len == 0 || (spaces->len == 1 && ((PortSpace *) spaces->pdata[0])->netns == 0))
+    {
+      if (sandboxed)
+        out->example = g_strdup (_("Porthole runs in a sandbox, which cannot see into other "
+                                   "network namespaces: the ports of containers, if this computer "
+                                   "runs any, are not shown here. Run “porthole-cli list” on the "
+                                   "host to see them."));
+      else
+        out->example = g_strdup (_("Every socket open right now is in this computer’s own "
+                                   "network namespace: no container or other namespace has a "
+                                   "port open. Start a container that listens on a port, and it "
+                                   "appears here with a port space of its own."));
+      return;
+    }
+
+  /* A port number in use in two spaces at once, the host's first */
+  for (guint i = 0; i < spaces->len && shared_a == NULL; i++)
+    {
+      PortSpace *a = spaces->pdata[i];
+
+      g_array_sort (a->tcp, cmp_port);
+      for (guint k = 0; k < a->tcp->len && shared_a == NULL; k++)
+        for (guint j = i + 1; j < spaces->len; j++)
+          if (has_port (((PortSpace *) spaces->pdata[j])->tcp, g_array_index (a->tcp, guint16, k)))
+            {
+              shared_a = a;
+              shared_b = spaces->pdata[j];
+              shared_port = g_array_index (a->tcp, guint16, k);
+              break;
+            }
+    }
+  for (guint i = 0; i < spaces->len && published == NULL; i++)
+    if (((PortSpace *) spaces->pdata[i])->published)
+      published = spaces->pdata[i];
+
+  {
+    guint others = 0;
+
+    for (guint i = 0; i < spaces->len; i++)
+      others += ((PortSpace *) spaces->pdata[i])->netns != 0;
+    g_string_append_printf (example,
+                            ngettext ("Besides this computer’s own, %u other network namespace has "
+                                      "sockets open right now, with ports of its own.",
+                                      "Besides this computer’s own, %u other network namespaces "
+                                      "have sockets open right now, each with ports of its own.",
+                                      others),
+                            others);
+    if (n_containers > 0)
+      {
+        g_string_append_c (example, ' ');
+        g_string_append_printf (example,
+                                ngettext ("%u of them belongs to a container.",
+                                          "%u of them belong to containers.", n_containers),
+                                n_containers);
+      }
+  }
+  if (shared_a != NULL)
+    {
+      g_string_append_c (example, ' ');
+      if (shared_a->netns == 0)
+        g_string_append_printf (example,
+                                _("TCP port %u is listened on both by this computer and in %s, and "
+                                  "neither is in the other’s way."),
+                                shared_port, shared_b->name);
+      else
+        g_string_append_printf (example,
+                                _("TCP port %u is listened on both in %s and in %s, and neither is "
+                                  "in the other’s way."),
+                                shared_port, shared_a->name, shared_b->name);
+    }
+  g_string_append_c (example, ' ');
+  if (published != NULL)
+    /* Translators: "Port 80 of web is published (0.0.0.0:8080 → 80): …" */
+    g_string_append_printf (example,
+                            _("Port %u of %s is published (%s): connections to that port of "
+                              "this computer are forwarded into it."),
+                            published->published_port, published->name, published->published);
+  else
+    g_string_append (example, _("None of their ports is published on a port of this computer, "
+                                "so other computers cannot reach them."));
+  out->example = g_string_free (g_steal_pointer (&example), FALSE);
+
+  for (guint i = 0; i < spaces->len; i++)
+    {
+      PortSpace *space = spaces->pdata[i];
+      g_autofree char *label = space_label (space);
+
+      width = MAX (width, (guint) g_utf8_strlen (label, -1));
+    }
+  width = MIN (width, 28);
+  for (guint i = 0; i < spaces->len && i < MAX_DETAIL_LINES; i++)
+    {
+      PortSpace *space = spaces->pdata[i];
+      g_autofree char *label = space_label (space);
+      g_autoptr(GString) ports = g_string_new (NULL);
+      guint len = g_utf8_strlen (label, -1);
+
+      append_ports (ports, "tcp", space->tcp);
+      append_ports (ports, "udp", space->udp);
+      if (ports->len == 0)
+        g_string_append (ports, _("no listening port"));
+      if (detail->len > 0)
+        g_string_append_c (detail, '\n');
+      g_string_append (detail, label);
+      for (guint k = len; k < width + 2; k++)
+        g_string_append_c (detail, ' ');
+      g_string_append (detail, ports->str);
+      if (space->published)
+        g_string_append_printf (detail, "  (%s)", space->published);
+    }
+  if (spaces->len > MAX_DETAIL_LINES)
+    g_string_append_printf (detail, "\n%s", _("…and more"));
+  out->detail = g_string_free (g_steal_pointer (&detail), FALSE);
+}
+
+void
+porthole_learn_example_port_spaces (PortholeSocketMonitor *monitor, PortholeLearnExample *out)
+{
+  g_autoptr(GPtrArray) sockets = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_MONITOR (monitor));
+  sockets = live_sockets_of (monitor, FALSE);
+  porthole_learn_example_port_spaces_for (sockets, monitor, out);
 }

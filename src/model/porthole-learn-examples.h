@@ -28,5 +28,13 @@ void porthole_learn_example_ephemeral (PortholeSocketMonitor *monitor, PortholeL
 void porthole_learn_example_tuple (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
 /* Ports in use per protocol, the busiest destination, the open-files limit */
 void porthole_learn_example_limits (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+/* The network namespaces (port spaces) with sockets, the containers among them, a port number
+ * used in two of them at once, and what is published on this computer's ports */
+void porthole_learn_example_port_spaces (PortholeSocketMonitor *monitor, PortholeLearnExample *out);
+/* The same over @sockets (PortholeSocket; closed ones are skipped); @monitor, or NULL, only
+ * names the containers (else the name their cgroup tells, or the short id) */
+void porthole_learn_example_port_spaces_for (GPtrArray             *sockets,
+                                             PortholeSocketMonitor *monitor,
+                                             PortholeLearnExample  *out);
 
 G_END_DECLS

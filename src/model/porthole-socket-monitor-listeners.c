@@ -151,7 +151,9 @@ porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self, Porthol
 
       if (s == listener || porthole_socket_get_closed (s) || porthole_sockinfo_is_listening (info))
         continue;
-      if (info->protocol != l->protocol || info->local_port != l->local_port)
+      /* Another namespace's port 80 is another port 80 */
+      if (info->protocol != l->protocol || info->local_port != l->local_port ||
+          info->netns != l->netns)
         continue;
       /* A wildcard listener serves every local address; a bound one only its own */
       if (!porthole_address_is_any (l->family, l->local_addr) &&

@@ -176,6 +176,8 @@ porthole_application_startup (GApplication *app)
   self->settings = porthole_settings_new ();
   self->monitor = porthole_socket_monitor_new ();
   porthole_socket_monitor_set_linger (self->monitor, CLOSED_LINGER_MS);
+  /* Every network namespace Porthole can see: containers' ports too, each with its container */
+  porthole_socket_monitor_set_all_namespaces (self->monitor, TRUE);
   g_object_bind_property (self->settings, "refresh-interval", self->monitor, "refresh-interval",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->settings, "paused", self->monitor, "paused",

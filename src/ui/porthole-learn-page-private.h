@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /* For tests */
 PortholePortLine     *porthole_learn_page_get_port_line (PortholeLearnPage *self);
 PortholePortLookup   *porthole_learn_page_get_lookup (PortholeLearnPage *self);
-/* "addresses", "ranges", "ephemeral", "tuple", "limits" */
+/* "addresses", "ranges", "ephemeral", "tuple", "limits", "spaces" */
 PortholeLearnSection *porthole_learn_page_get_section (PortholeLearnPage *self, const char *name);
 const char           *porthole_learn_page_get_legend (PortholeLearnPage *self);
 /* Applies a pending live update now instead of at idle */

@@ -19,6 +19,7 @@ struct _PortholeLearnPage {
   PortholeLearnSection  *ephemeral_section;
   PortholeLearnSection  *tuple_section;
   PortholeLearnSection  *limits_section;
+  PortholeLearnSection  *spaces_section;
 
   PortholeSocketMonitor *monitor;
   guint                  update_idle;
@@ -79,6 +80,7 @@ porthole_learn_page_update_now (PortholeLearnPage *self)
   show_example (self, self->ephemeral_section, porthole_learn_example_ephemeral);
   show_example (self, self->tuple_section, porthole_learn_example_tuple);
   show_example (self, self->limits_section, porthole_learn_example_limits);
+  show_example (self, self->spaces_section, porthole_learn_example_port_spaces);
   update_legend (self);
 }
 
@@ -118,6 +120,9 @@ porthole_learn_page_set_monitor (PortholeLearnPage *self, PortholeSocketMonitor 
     {
       g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (monitor, "notify::sysctl", G_CALLBACK (on_monitor_changed), self, G_CONNECT_SWAPPED);
+      /* Containers' names arrive from their runtimes after the sockets */
+      g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_monitor_changed), self,
+                               G_CONNECT_SWAPPED);
     }
   porthole_port_line_set_monitor (self->port_line, monitor);
   porthole_port_lookup_widget_set_monitor (self->lookup, monitor);
@@ -165,6 +170,7 @@ porthole_learn_page_get_section (PortholeLearnPage *self, const char *name)
     { "ephemeral", self->ephemeral_section },
     { "tuple", self->tuple_section },
     { "limits", self->limits_section },
+    { "spaces", self->spaces_section },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (sections); i++)
@@ -216,6 +222,7 @@ porthole_learn_page_class_init (PortholeLearnPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeLearnPage, ephemeral_section);
   gtk_widget_class_bind_template_child (widget_class, PortholeLearnPage, tuple_section);
   gtk_widget_class_bind_template_child (widget_class, PortholeLearnPage, limits_section);
+  gtk_widget_class_bind_template_child (widget_class, PortholeLearnPage, spaces_section);
   gtk_widget_class_bind_template_callback (widget_class, on_port_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_open_test);
 }

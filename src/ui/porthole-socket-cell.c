@@ -4,6 +4,7 @@
 
 #include "porthole-socket-cell.h"
 
+#include "porthole-escape.h"
 #include "porthole-socket-text.h"
 
 #include <glib/gi18n.h>
@@ -19,6 +20,8 @@ struct _PortholeSocketCell {
   GtkLabel         *extra;
   gulong            closed_handler;
   gulong            resolved_handler;
+  gulong            published_handler;
+  gulong            containers_handler;
   guint             new_timeout;
 };
 
@@ -30,7 +33,7 @@ static GParamSpec *properties[N_PROPS];
 
 static const char *kind_nicks[] = {
   "protocol", "address", "exposure", "port", "range", "service", "process", "user", "state",
-  "local", "remote",
+  "local", "remote", "container",
 };
 
 static const char *const no_classes[] = { NULL };
@@ -104,7 +107,9 @@ update_content (PortholeSocketCell *self)
       set_main (self, text, FALSE);
       break;
     case PORTHOLE_CELL_EXPOSURE:
-      set_main (self, porthole_socket_exposure_text (s), porthole_socket_is_loopback (s));
+      set_main (self, porthole_socket_exposure_text (s),
+                porthole_socket_get_exposure (s) == PORTHOLE_EXPOSURE_LOOPBACK ||
+                porthole_socket_get_exposure (s) == PORTHOLE_EXPOSURE_CONTAINER);
       break;
     case PORTHOLE_CELL_PORT:
       text = g_strdup_printf ("%u", porthole_socket_get_local_port (s));
@@ -144,9 +149,45 @@ update_content (PortholeSocketCell *self)
     case PORTHOLE_CELL_REMOTE:
       show_endpoint (self, TRUE);
       break;
+    case PORTHOLE_CELL_CONTAINER:
+      if (porthole_socket_get_container (s) == NULL && porthole_socket_get_netns (s) != 0)
+        {
+          /* The id, then what it is, like a container's name then its runtime: narrow enough
+           * for the column, and two namespaces still read apart */
+          text = g_strdup_printf ("%" G_GUINT64_FORMAT, porthole_socket_get_netns (s));
+          set_main (self, text, FALSE);
+          /* Translators: short for "network namespace", as Linux's tools say it (ip netns) */
+          set_extra (self, C_("short", "netns"), "dim-label");
+          break;
+        }
+      text = porthole_socket_container_text (s, self->monitor);
+      set_main (self, text ? text : "—", text == NULL);
+      set_extra (self, porthole_socket_runtime_text (s), "dim-label");
+      break;
     default:
       g_assert_not_reached ();
     }
+}
+
+static char *
+container_tooltip (PortholeSocketCell *self)
+{
+  PortholeSocket *s = self->socket;
+  const PortholeContainerRef *c = porthole_socket_get_container (s);
+  g_autofree char *name = porthole_socket_container_text (s, self->monitor);
+  g_autofree char *id = NULL;
+
+  if (c == NULL && porthole_socket_get_netns (s) == 0)
+    return g_strdup (_("On this computer itself, in no container"));
+  if (c == NULL)
+    /* Translators: %s is "namespace 4026532273" */
+    return g_strdup_printf (_("In %s, a network namespace of its own that belongs to no "
+                              "container Porthole recognises: its ports are separate from this "
+                              "computer’s"), name);
+  id = c->id ? porthole_escape_text (c->id, -1, FALSE) : NULL;
+  /* Translators: a container's name, its runtime ("Docker"), and its id */
+  return g_strdup_printf (_("Container %s (%s)\nID %s"), name, porthole_socket_runtime_text (s),
+                          id ? id : "—");
 }
 
 /* Tooltips are computed when asked: setting one per bound cell costs an X round trip */
@@ -162,8 +203,11 @@ cell_tooltip (PortholeSocketCell *self)
     case PORTHOLE_CELL_PROTOCOL:
       return g_strdup (strcmp (porthole_socket_get_family (s), "ipv6") == 0 ? _("Over IPv6") : _("Over IPv4"));
     case PORTHOLE_CELL_ADDRESS:
-    case PORTHOLE_CELL_EXPOSURE:
       return g_strdup (porthole_socket_address_tooltip (s));
+    case PORTHOLE_CELL_EXPOSURE:
+      return g_strdup (porthole_socket_exposure_tooltip (s));
+    case PORTHOLE_CELL_CONTAINER:
+      return container_tooltip (self);
     case PORTHOLE_CELL_PROCESS:
       if (porthole_socket_get_owner_status (s) == PORTHOLE_OWNER_KNOWN)
         return g_strdup_printf (_("%s, process ID %d"), porthole_socket_get_process (s), porthole_socket_get_pid (s));
@@ -241,6 +285,12 @@ on_resolved (PortholeNameCache *cache, const char *address, PortholeSocketCell *
   update_content (self);
 }
 
+static void
+on_content_changed (PortholeSocketCell *self)
+{
+  update_content (self);
+}
+
 void
 porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socket)
 {
@@ -252,6 +302,10 @@ porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socke
     g_clear_signal_handler (&self->closed_handler, self->socket);
   if (self->resolved_handler && self->monitor)
     g_clear_signal_handler (&self->resolved_handler, porthole_socket_monitor_get_name_cache (self->monitor));
+  if (self->containers_handler && self->monitor)
+    g_clear_signal_handler (&self->containers_handler, self->monitor);
+  if (self->published_handler && self->socket)
+    g_clear_signal_handler (&self->published_handler, self->socket);
   g_set_object (&self->socket, socket);
   if (socket)
     {
@@ -264,6 +318,17 @@ porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socke
           self->resolved_handler = g_signal_connect_object (porthole_socket_monitor_get_name_cache (self->monitor),
                                                             signal, G_CALLBACK (on_resolved), self, 0);
         }
+      /* Only the rows of other namespaces can change name; host rows need no handler */
+      if (self->kind == PORTHOLE_CELL_CONTAINER && self->monitor &&
+          porthole_socket_is_elsewhere (socket))
+        self->containers_handler = g_signal_connect_object (self->monitor, "containers-changed",
+                                                            G_CALLBACK (on_content_changed), self,
+                                                            G_CONNECT_SWAPPED);
+      /* A publication found later widens who can reach it */
+      if (self->kind == PORTHOLE_CELL_EXPOSURE)
+        self->published_handler = g_signal_connect_object (socket, "notify::published",
+                                                           G_CALLBACK (on_content_changed), self,
+                                                           G_CONNECT_SWAPPED);
     }
   update_content (self);
   update_tint (self);
@@ -324,6 +389,7 @@ SETUP_CALLBACK (user, PORTHOLE_CELL_USER)
 SETUP_CALLBACK (state, PORTHOLE_CELL_STATE)
 SETUP_CALLBACK (local, PORTHOLE_CELL_LOCAL)
 SETUP_CALLBACK (remote, PORTHOLE_CELL_REMOTE)
+SETUP_CALLBACK (container, PORTHOLE_CELL_CONTAINER)
 #undef SETUP_CALLBACK
 
 static void
@@ -353,6 +419,7 @@ porthole_socket_cell_bind_template_callbacks (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, setup_state_cell);
   gtk_widget_class_bind_template_callback (widget_class, setup_local_cell);
   gtk_widget_class_bind_template_callback (widget_class, setup_remote_cell);
+  gtk_widget_class_bind_template_callback (widget_class, setup_container_cell);
   gtk_widget_class_bind_template_callback (widget_class, bind_socket_cell);
   gtk_widget_class_bind_template_callback (widget_class, unbind_socket_cell);
 }
@@ -369,7 +436,8 @@ set_kind (PortholeSocketCell *self, const char *nick)
         /* A pid or an "ephemeral" mark sits right after the text, not at the far edge */
         gtk_widget_set_hexpand (GTK_WIDGET (self->label),
                                 i != PORTHOLE_CELL_RANGE && i != PORTHOLE_CELL_PROCESS &&
-                                i != PORTHOLE_CELL_LOCAL && i != PORTHOLE_CELL_REMOTE);
+                                i != PORTHOLE_CELL_LOCAL && i != PORTHOLE_CELL_REMOTE &&
+                                i != PORTHOLE_CELL_CONTAINER);
         gtk_widget_set_halign (GTK_WIDGET (self->label), i == PORTHOLE_CELL_RANGE ? GTK_ALIGN_START : GTK_ALIGN_FILL);
         update_content (self);
         return;

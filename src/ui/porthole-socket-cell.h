@@ -20,6 +20,7 @@ typedef enum {
   PORTHOLE_CELL_STATE,
   PORTHOLE_CELL_LOCAL,      /* local endpoint, ephemeral side marked */
   PORTHOLE_CELL_REMOTE,     /* remote endpoint (or its DNS name), ephemeral side marked */
+  PORTHOLE_CELL_CONTAINER,  /* container name and runtime, "ID netns", or "—" on the host */
 } PortholeCellKind;
 
 #define PORTHOLE_TYPE_SOCKET_CELL (porthole_socket_cell_get_type ())
@@ -28,8 +29,9 @@ G_DECLARE_FINAL_TYPE (PortholeSocketCell, porthole_socket_cell, PORTHOLE, SOCKET
 /* One cell of a socket table, used from the GtkBuilderListItemFactory in the pages' .ui files:
  * it fills the whole cell so the row can be tinted: css class "socket-new" while a socket is
  * younger than PORTHOLE_SOCKET_CELL_NEW_MS (when "highlight-new" is on) and "socket-closed"
- * once it has closed. "monitor" marks the ephemeral side of a connection and names remote
- * hosts; both properties are bound to the PortholeSocketView's in the factory's setup. */
+ * once it has closed. "monitor" marks the ephemeral side of a connection, names remote
+ * hosts and containers (a container cell follows its "containers-changed"); both properties
+ * are bound to the PortholeSocketView's in the factory's setup. */
 #define PORTHOLE_SOCKET_CELL_NEW_MS 4000
 
 void            porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socket);

@@ -23,6 +23,9 @@ struct _PortholeSocketDetails {
   GtkLabel              *subtitle_label;
   GtkLabel              *port_label;
   GtkGrid               *process_grid;
+  GtkWidget             *container_box;
+  GtkGrid               *container_grid;
+  GtkLabel              *container_note;
   GtkWidget             *clients_box;
   GtkLabel              *clients_heading;
   GtkLabel              *clients_explain;
@@ -35,6 +38,7 @@ struct _PortholeSocketDetails {
   PortholeSocket        *socket;
   GCancellable          *cancellable;
   gulong                 closed_handler;
+  gulong                 published_handler;
   guint                  clients_idle;
   guint                  n_clients;
   PortholeProcessDetails *process;   /* of the socket shown, once read */
@@ -66,15 +70,19 @@ explain_port (PortholeSocketDetails *self, PortholeSocket *s, const PortholeSysc
 
 /* ---- the process ------------------------------------------------------------------------ */
 
-static void
-add_row (PortholeSocketDetails *self, int row, const char *key, const char *value, gboolean dim)
+/* @key NULL: @value is a sentence across both columns */
+static GtkWidget *
+add_row_to (GtkGrid *grid, int row, const char *key, const char *value, gboolean dim)
 {
-  GtkWidget *k = gtk_label_new (key);
+  GtkWidget *k = key ? gtk_label_new (key) : NULL;
   GtkWidget *v = gtk_label_new (value);
 
-  gtk_label_set_xalign (GTK_LABEL (k), 0);
-  gtk_label_set_yalign (GTK_LABEL (k), 0);
-  gtk_widget_add_css_class (k, "dim-label");
+  if (k)
+    {
+      gtk_label_set_xalign (GTK_LABEL (k), 0);
+      gtk_label_set_yalign (GTK_LABEL (k), 0);
+      gtk_widget_add_css_class (k, "dim-label");
+    }
   gtk_label_set_xalign (GTK_LABEL (v), 0);
   gtk_label_set_wrap (GTK_LABEL (v), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (v), 24);
@@ -83,17 +91,173 @@ add_row (PortholeSocketDetails *self, int row, const char *key, const char *valu
   gtk_widget_set_hexpand (v, TRUE);
   if (dim)
     gtk_widget_add_css_class (v, "dim-label");
-  gtk_grid_attach (self->process_grid, k, 0, row, 1, 1);
-  gtk_grid_attach (self->process_grid, v, 1, row, 1, 1);
+  if (k)
+    {
+      gtk_grid_attach (grid, k, 0, row, 1, 1);
+      gtk_grid_attach (grid, v, 1, row, 1, 1);
+    }
+  else
+    gtk_grid_attach (grid, v, 0, row, 2, 1);
+  return v;
+}
+
+static void
+add_row (PortholeSocketDetails *self, int row, const char *key, const char *value, gboolean dim)
+{
+  add_row_to (self->process_grid, row, key, value, dim);
+}
+
+static void
+clear_grid_of (GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))))
+    gtk_grid_remove (grid, child);
 }
 
 static void
 clear_grid (PortholeSocketDetails *self)
 {
-  GtkWidget *child;
+  clear_grid_of (self->process_grid);
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->process_grid))))
-    gtk_grid_remove (self->process_grid, child);
+/* ---- the container ---------------------------------------------------------------------- */
+
+static void update_test_button (PortholeSocketDetails *self);
+
+/* "0.0.0.0:8080", "[::]:8080", "*:8080" (every address) */
+static char *
+host_endpoint (const PortholePublished *p)
+{
+  g_autofree char *address = NULL;
+
+  if (p->host_address)
+    address = porthole_escape_text (p->host_address, -1, FALSE);
+
+  if (address == NULL || *address == '\0')
+    return g_strdup_printf ("*:%u", p->host_port);
+  if (strchr (address, ':'))
+    return g_strdup_printf ("[%s]:%u", address, p->host_port);
+  return g_strdup_printf ("%s:%u", address, p->host_port);
+}
+
+static gboolean
+published_by_docker (const PortholePublished *p)
+{
+  return g_strcmp0 (p->via, "docker-proxy") == 0 || g_strcmp0 (p->via, "docker") == 0 ||
+         p->container.runtime == PORTHOLE_RUNTIME_DOCKER;
+}
+
+static void
+show_container (PortholeSocketDetails *self)
+{
+  PortholeSocket *s = self->socket;
+  const PortholeContainerRef *c = s ? porthole_socket_get_container (s) : NULL;
+  const PortholePublished *p = s ? porthole_socket_get_published (s) : NULL;
+  g_autoptr(GString) note = g_string_new (NULL);
+  int row = 0;
+
+  clear_grid_of (self->container_grid);
+  if (s == NULL || (!porthole_socket_is_elsewhere (s) && p == NULL))
+    {
+      gtk_widget_set_visible (self->container_box, FALSE);
+      return;
+    }
+  gtk_widget_set_visible (self->container_box, TRUE);
+
+  if (c != NULL)
+    {
+      g_autofree char *name = porthole_socket_container_text (s, self->monitor);
+      g_autofree char *short_id = porthole_container_short_id (c);
+      g_autofree char *full_id = c->id ? porthole_escape_text (c->id, -1, FALSE) : NULL;
+      g_autofree char *short_text = short_id ? porthole_escape_text (short_id, -1, FALSE) : NULL;
+      PortholeContainerNames *names = NULL;
+      const PortholeContainerInfo *info = NULL;
+      GtkGrid *grid = self->container_grid;
+      GtkWidget *id_label;
+
+      if (self->monitor)
+        names = porthole_socket_monitor_get_container_names (self->monitor);
+      if (names && c->id)
+        info = porthole_container_names_lookup (names, c->id);
+      add_row_to (grid, row++, _("Runtime"), porthole_socket_runtime_text (s), FALSE);
+      add_row_to (grid, row++, _("Name"), name, FALSE);
+      id_label = add_row_to (grid, row++, _("ID"), short_text ? short_text : "—", short_text == NULL);
+      gtk_widget_set_tooltip_text (id_label, full_id);
+      if (info && info->image)
+        add_row_to (self->container_grid, row++, _("Image"), info->image, FALSE);
+    }
+  else if (porthole_socket_get_netns (s) != 0)
+    {
+      g_autofree char *label = porthole_socket_namespace_label (s);
+
+      add_row_to (self->container_grid, row++, _("Namespace"), label, FALSE);
+      g_string_append (note, _("A network namespace of its own that belongs to no container "
+                               "Porthole recognises: it has its own addresses and its own 65,536 "
+                               "ports, apart from this computer’s."));
+    }
+
+  if (p != NULL && porthole_socket_get_netns (s) != 0)
+    {
+      g_autofree char *endpoint = host_endpoint (p);
+      /* Translators: "Published on 0.0.0.0:8080 → container port 80" */
+      g_autofree char *text = g_strdup_printf (_("Published on %s → container port %u"), endpoint,
+                                               p->container_port);
+
+      add_row_to (self->container_grid, row++, NULL, text, FALSE);
+    }
+  else if (p != NULL)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *text = NULL;
+
+      if (p->container.runtime != PORTHOLE_RUNTIME_NONE && self->monitor)
+        name = porthole_socket_monitor_dup_container_name (self->monitor, &p->container);
+      if (name)
+        /* Translators: "Forwards to container web, port 80" */
+        text = g_strdup_printf (_("Forwards to container %s, port %u"), name, p->container_port);
+      else
+        text = g_strdup_printf (_("Forwards to port %u in another network namespace"),
+                                p->container_port);
+      add_row_to (self->container_grid, row++, NULL, text, FALSE);
+    }
+  else if (porthole_socket_is_listening (s) && porthole_socket_get_netns (s) != 0 &&
+           !porthole_socket_is_loopback (s))
+    add_row_to (self->container_grid, row++, NULL, _("Published on no port of this computer"),
+                TRUE);
+  if (p != NULL && p->via)
+    {
+      g_autofree char *via = porthole_escape_text (p->via, -1, FALSE);
+
+      add_row_to (self->container_grid, row++, _("Through"), via, FALSE);
+    }
+  if (p != NULL && published_by_docker (p))
+    {
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      g_string_append (note, _("Docker publishes ports with iptables rules of its own, which it "
+                               "puts before the host firewall’s INPUT rules: a firewall on this "
+                               "computer does not block a published port."));
+    }
+  gtk_label_set_text (self->container_note, note->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->container_note), note->len > 0);
+}
+
+static void
+on_published_changed (PortholeSocketDetails *self)
+{
+  show_container (self);
+  update_test_button (self);
+}
+
+static void
+on_containers_changed (PortholeSocketDetails *self)
+{
+  PortholeSocket *s = self->socket;
+
+  if (s && (porthole_socket_is_elsewhere (s) || porthole_socket_get_published (s)))
+    show_container (self);
 }
 
 static void
@@ -117,7 +281,9 @@ show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
           why = _("It belongs to another user’s program. Linux shows a program’s open files only to its owner and to administrators; run “sudo porthole-cli list” to see it.");
           break;
         case PORTHOLE_OWNER_SANDBOXED:
-          why = _("Porthole runs in a sandbox that hides the other programs on this computer; run “porthole-cli list” on the host to see it.");
+          why = _("Porthole runs in a sandbox that hides the other programs on this computer, "
+                  "and the network namespaces of containers; run “porthole-cli list” on the host "
+                  "to see them.");
           break;
         case PORTHOLE_OWNER_GONE:
         default:
@@ -281,17 +447,24 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->socket)
-    g_clear_signal_handler (&self->closed_handler, self->socket);
+    {
+      g_clear_signal_handler (&self->closed_handler, self->socket);
+      g_clear_signal_handler (&self->published_handler, self->socket);
+    }
   g_set_object (&self->socket, socket);
   g_clear_pointer (&self->process, porthole_process_details_free);
   gtk_widget_set_visible (self->end_button, FALSE);
   if (socket == NULL)
     {
       update_clients (self);
+      show_container (self);
       return;
     }
 
   self->closed_handler = g_signal_connect_object (socket, "notify::closed", G_CALLBACK (on_closed_changed), self, 0);
+  self->published_handler = g_signal_connect_object (socket, "notify::published",
+                                                     G_CALLBACK (on_published_changed), self,
+                                                     G_CONNECT_SWAPPED);
   update_header (self);
   explain = explain_port (self, socket, self->monitor ? porthole_socket_monitor_get_sysctl (self->monitor)
                                                       : &porthole_sysctl_linux_defaults);
@@ -299,6 +472,8 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   gtk_widget_set_tooltip_text (self->copy_button,
                                porthole_socket_is_listening (socket) ? _("Copy Local Address") : _("Copy Remote Address"));
   show_process (self, NULL);
+  show_container (self);
+  update_test_button (self);
   update_clients (self);
 
   if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN && self->monitor != NULL)
@@ -319,10 +494,18 @@ porthole_socket_details_set_monitor (PortholeSocketDetails *self, PortholeSocket
 {
   g_return_if_fail (PORTHOLE_IS_SOCKET_DETAILS (self));
   if (self->monitor)
-    g_signal_handlers_disconnect_by_func (self->monitor, on_monitor_items_changed, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->monitor, on_monitor_items_changed, self);
+      g_signal_handlers_disconnect_by_func (self->monitor, on_containers_changed, self);
+    }
   g_set_object (&self->monitor, monitor);
   if (monitor)
-    g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed), self, 0);
+    {
+      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed),
+                               self, 0);
+      g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
 }
 
 gboolean
@@ -350,7 +533,20 @@ test_target (PortholeSocket *s)
 {
   const char *endpoint = porthole_socket_get_local_endpoint (s);
   guint port = porthole_socket_get_local_port (s);
+  const PortholePublished *p = porthole_socket_get_published (s);
 
+  /* Another namespace's addresses are not this computer's: test it where it is published */
+  if (porthole_socket_get_netns (s) != 0 && porthole_socket_is_listening (s))
+    {
+      if (p == NULL)
+        return NULL;
+      if (p->host_address == NULL || g_strcmp0 (p->host_address, "0.0.0.0") == 0 ||
+          g_strcmp0 (p->host_address, "::") == 0)
+        return g_strdup_printf ("localhost:%u", p->host_port);
+      return host_endpoint (p);
+    }
+  if (porthole_socket_get_netns (s) != 0)
+    return NULL;
   if (!porthole_socket_is_listening (s))
     return g_strdup (porthole_socket_get_remote_endpoint (s));
   /* A wildcard listener is tested where this computer reaches it: loopback */
@@ -360,6 +556,19 @@ test_target (PortholeSocket *s)
     return strcmp (porthole_socket_get_family (s), "ipv6") == 0 ? g_strdup_printf ("[::1]:%u", port)
                                                                  : g_strdup_printf ("127.0.0.1:%u", port);
   return g_strdup (endpoint);
+}
+
+/* A socket inside another namespace can be tested from here only where it is published */
+static void
+update_test_button (PortholeSocketDetails *self)
+{
+  g_autofree char *target = self->socket ? test_target (self->socket) : NULL;
+
+  gtk_widget_set_sensitive (self->test_button, target != NULL);
+  gtk_widget_set_tooltip_text (self->test_button,
+                               target ? NULL
+                                      : _("Inside a container’s own network, not published on this "
+                                          "computer: it cannot be reached from here"));
 }
 
 static void
@@ -385,6 +594,8 @@ on_test_clicked (PortholeSocketDetails *self)
   if (self->socket == NULL)
     return;
   target = test_target (self->socket);
+  if (target == NULL)
+    return;
   gtk_widget_activate_action (GTK_WIDGET (self), "win.test-target", "s", target);
 }
 
@@ -421,7 +632,10 @@ porthole_socket_details_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->clients_idle, g_source_remove);
   if (self->socket)
-    g_clear_signal_handler (&self->closed_handler, self->socket);
+    {
+      g_clear_signal_handler (&self->closed_handler, self->socket);
+      g_clear_signal_handler (&self->published_handler, self->socket);
+    }
   g_clear_object (&self->socket);
   g_clear_pointer (&self->process, porthole_process_details_free);
   porthole_socket_details_set_monitor (self, NULL);
@@ -445,6 +659,9 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, port_label);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, process_grid);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, container_box);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, container_grid);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, container_note);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_box);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_heading);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, clients_explain);

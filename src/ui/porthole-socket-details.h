@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 #define PORTHOLE_TYPE_SOCKET_DETAILS (porthole_socket_details_get_type ())
 G_DECLARE_FINAL_TYPE (PortholeSocketDetails, porthole_socket_details, PORTHOLE, SOCKET_DETAILS, AdwBin)
 
-/* The pane beside a socket table: the port explained, the process (name, pid, command line,
- * user, systemd unit), a listener's live clients, and actions (Copy Address, Test This Port,
+/* The pane beside a socket table: the port explained, the container (runtime, name, id, image,
+ * published ports, either end of a publication; for a socket in another namespace or a host
+ * port that forwards into one), the process (name, pid, command line, user, systemd unit), a
+ * listener's live clients, and actions (Copy Address, Test This Port,
  * End Process…). Emits "close-requested" from its close button. */
 void            porthole_socket_details_set_monitor (PortholeSocketDetails *self, PortholeSocketMonitor *monitor);
 void            porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket *socket);

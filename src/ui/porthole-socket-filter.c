@@ -4,12 +4,15 @@
 
 #include "porthole-socket-filter.h"
 
+#include "porthole-socket-text.h"
+
 #include <string.h>
 
 struct _PortholeSocketFilter {
   GtkFilter                 parent_instance;
   PortholeSocketFilterMode  mode;
-  gboolean                  show[4];     /* tcp, udp, ipv4, ipv6 */
+  gboolean                  show[5];     /* tcp, udp, ipv4, ipv6, containers */
+  PortholeSocketMonitor    *monitor;     /* names the containers the search looks for */
   char                     *search;
   char                    **words;       /* casefolded search words, NULL when empty */
 };
@@ -22,11 +25,12 @@ enum {
   PROP_SHOW_UDP,
   PROP_SHOW_IPV4,
   PROP_SHOW_IPV6,
+  PROP_SHOW_CONTAINERS,
   PROP_SEARCH,
   N_PROPS
 };
 
-enum { SHOW_TCP, SHOW_UDP, SHOW_IPV4, SHOW_IPV6 };
+enum { SHOW_TCP, SHOW_UDP, SHOW_IPV4, SHOW_IPV6, SHOW_CONTAINERS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -55,8 +59,35 @@ contains_casefold (const char *haystack, const char *needle)
   return strstr (folded, needle) != NULL;
 }
 
+/* The container's name and runtime, or the namespace's label */
 static gboolean
-word_matches (PortholeSocket *s, const char *word)
+container_matches (PortholeSocketFilter *self, PortholeSocket *s, const char *word)
+{
+  const PortholeContainerRef *c = porthole_socket_get_container (s);
+  g_autofree char *name = NULL;
+
+  if (!porthole_socket_is_elsewhere (s))
+    return FALSE;
+  if (c && (contains_casefold (porthole_runtime_to_string (c->runtime), word) ||
+            contains_casefold (porthole_socket_runtime_text (s), word) ||
+            (c->id && g_str_has_prefix (c->id, word))))
+    return TRUE;
+  name = porthole_socket_container_text (s, self->monitor);
+  if (contains_casefold (name, word))
+    return TRUE;
+  /* As porthole-cli names a namespace ("netns:ID") and the table's cell does ("ID netns") */
+  if (c == NULL)
+    {
+      char cli[48];
+
+      g_snprintf (cli, sizeof cli, "netns:%" G_GUINT64_FORMAT, porthole_socket_get_netns (s));
+      return strstr (cli, word) != NULL;
+    }
+  return FALSE;
+}
+
+static gboolean
+word_matches (PortholeSocketFilter *self, PortholeSocket *s, const char *word)
 {
   /* A number is a port or a pid, matched exactly: "80" must not also find 8080 and 10.0.80.1 */
   if (all_digits (word) || (word[0] == ':' && all_digits (word + 1)))
@@ -81,7 +112,8 @@ word_matches (PortholeSocket *s, const char *word)
          contains_casefold (porthole_socket_get_service (s), word) ||
          g_ascii_strcasecmp (porthole_socket_get_protocol (s), word) == 0 ||
          g_ascii_strcasecmp (porthole_socket_get_family (s), word) == 0 ||
-         contains_casefold (porthole_socket_get_state (s), word);
+         contains_casefold (porthole_socket_get_state (s), word) ||
+         container_matches (self, s, word);
 }
 
 static gboolean
@@ -110,8 +142,10 @@ porthole_socket_filter_matches (PortholeSocketFilter *self, PortholeSocket *s)
     return FALSE;
   if (!family_shown (self, s))
     return FALSE;
+  if (!self->show[SHOW_CONTAINERS] && porthole_socket_is_elsewhere (s))
+    return FALSE;
   for (guint i = 0; self->words && self->words[i]; i++)
-    if (!word_matches (s, self->words[i]))
+    if (!word_matches (self, s, self->words[i]))
       return FALSE;
   return TRUE;
 }
@@ -132,7 +166,33 @@ gboolean
 porthole_socket_filter_is_narrowed (PortholeSocketFilter *self)
 {
   g_return_val_if_fail (PORTHOLE_IS_SOCKET_FILTER (self), FALSE);
-  return self->words != NULL || !self->show[0] || !self->show[1] || !self->show[2] || !self->show[3];
+  for (guint i = 0; i < G_N_ELEMENTS (self->show); i++)
+    if (!self->show[i])
+      return TRUE;
+  return self->words != NULL;
+}
+
+static void
+on_containers_changed (PortholeSocketFilter *self)
+{
+  /* A container's name came or changed: only a search can match differently */
+  if (self->words != NULL)
+    gtk_filter_changed (GTK_FILTER (self), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+void
+porthole_socket_filter_set_monitor (PortholeSocketFilter *self, PortholeSocketMonitor *monitor)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_FILTER (self));
+  if (self->monitor == monitor)
+    return;
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor)
+    g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed),
+                             self, G_CONNECT_SWAPPED);
+  on_containers_changed (self);
 }
 
 void
@@ -209,6 +269,7 @@ porthole_socket_filter_get_property (GObject *object, guint prop_id, GValue *val
     case PROP_SHOW_UDP:
     case PROP_SHOW_IPV4:
     case PROP_SHOW_IPV6:
+    case PROP_SHOW_CONTAINERS:
       g_value_set_boolean (value, self->show[prop_id - PROP_SHOW_TCP]);
       break;
     case PROP_SEARCH:
@@ -230,6 +291,7 @@ porthole_socket_filter_set_property (GObject *object, guint prop_id, const GValu
     case PROP_SHOW_UDP:
     case PROP_SHOW_IPV4:
     case PROP_SHOW_IPV6:
+    case PROP_SHOW_CONTAINERS:
       set_show (self, prop_id - PROP_SHOW_TCP, g_value_get_boolean (value));
       break;
     case PROP_SEARCH:
@@ -238,6 +300,18 @@ porthole_socket_filter_set_property (GObject *object, guint prop_id, const GValu
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+porthole_socket_filter_dispose (GObject *object)
+{
+  PortholeSocketFilter *self = PORTHOLE_SOCKET_FILTER (object);
+
+  /* Quietly: whoever listens to "changed" may be going away too */
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  G_OBJECT_CLASS (porthole_socket_filter_parent_class)->dispose (object);
 }
 
 static void
@@ -257,6 +331,7 @@ porthole_socket_filter_class_init (PortholeSocketFilterClass *klass)
   GtkFilterClass *filter_class = GTK_FILTER_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
+  object_class->dispose = porthole_socket_filter_dispose;
   object_class->finalize = porthole_socket_filter_finalize;
   object_class->get_property = porthole_socket_filter_get_property;
   object_class->set_property = porthole_socket_filter_set_property;
@@ -267,6 +342,7 @@ porthole_socket_filter_class_init (PortholeSocketFilterClass *klass)
   properties[PROP_SHOW_UDP] = g_param_spec_boolean ("show-udp", NULL, NULL, TRUE, rw);
   properties[PROP_SHOW_IPV4] = g_param_spec_boolean ("show-ipv4", NULL, NULL, TRUE, rw);
   properties[PROP_SHOW_IPV6] = g_param_spec_boolean ("show-ipv6", NULL, NULL, TRUE, rw);
+  properties[PROP_SHOW_CONTAINERS] = g_param_spec_boolean ("show-containers", NULL, NULL, TRUE, rw);
   properties[PROP_SEARCH] = g_param_spec_string ("search", NULL, NULL, "", rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -4,22 +4,33 @@
 
 #include "porthole-socket-sorter.h"
 
-#include "porthole-socket.h"
+#include "porthole-socket-text.h"
 
 #include <string.h>
 
-typedef enum { KEY_ADDRESS, KEY_EXPOSURE, KEY_PROCESS, KEY_LOCAL, KEY_REMOTE, KEY_SERVICE } SortKey;
+typedef enum {
+  KEY_ADDRESS,
+  KEY_EXPOSURE,
+  KEY_PROCESS,
+  KEY_LOCAL,
+  KEY_REMOTE,
+  KEY_SERVICE,
+  KEY_CONTAINER,
+} SortKey;
 
-static const char *key_names[] = { "address", "exposure", "process", "local", "remote", "service" };
+static const char *key_names[] = {
+  "address", "exposure", "process", "local", "remote", "service", "container",
+};
 
 struct _PortholeSocketSorter {
-  GtkSorter parent_instance;
-  SortKey   key;
+  GtkSorter              parent_instance;
+  SortKey                key;
+  PortholeSocketMonitor *monitor;   /* names the containers */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, GTK_TYPE_SORTER)
 
-enum { PROP_0, PROP_KEY, N_PROPS };
+enum { PROP_0, PROP_KEY, PROP_MONITOR, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -54,9 +65,31 @@ cmp_nullable (const char *a, const char *b)
   return r == 0 && a && b ? g_ascii_strcasecmp (a, b) : r;
 }
 
+/* Containers by name, then bare namespaces, then the host ("—") last */
 static int
-compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
+cmp_container (PortholeSocketMonitor *monitor, PortholeSocket *a, PortholeSocket *b)
 {
+  gboolean ea = porthole_socket_is_elsewhere (a), eb = porthole_socket_is_elsewhere (b);
+  int r = cmp_int (!ea, !eb);
+  g_autofree char *na = NULL;
+  g_autofree char *nb = NULL;
+
+  if (r != 0 || !ea)
+    return r;
+  r = cmp_int (porthole_socket_get_container (a) == NULL,
+               porthole_socket_get_container (b) == NULL);
+  if (r != 0)
+    return r;
+  na = porthole_socket_container_text (a, monitor);
+  nb = porthole_socket_container_text (b, monitor);
+  r = cmp_nullable (na, nb);
+  return r ? r : cmp_int (porthole_socket_get_netns (a), porthole_socket_get_netns (b));
+}
+
+static int
+compare_sockets (PortholeSocketSorter *self, PortholeSocket *a, PortholeSocket *b)
+{
+  SortKey key = self->key;
   const PortholeSockInfo *ia = porthole_socket_get_info (a);
   const PortholeSockInfo *ib = porthole_socket_get_info (b);
   int r = 0;
@@ -66,7 +99,7 @@ compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
     case KEY_ADDRESS:
       return cmp_address (ia, ib, FALSE);
     case KEY_EXPOSURE:
-      return cmp_int (porthole_socket_is_loopback (a), porthole_socket_is_loopback (b));
+      return cmp_int (porthole_socket_exposure_rank (a), porthole_socket_exposure_rank (b));
     case KEY_PROCESS:
       {
         const char *pa = porthole_socket_get_process (a);
@@ -87,6 +120,8 @@ compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
     case KEY_REMOTE:
       r = cmp_address (ia, ib, TRUE);
       return r ? r : cmp_int (ia->remote_port, ib->remote_port);
+    case KEY_CONTAINER:
+      return cmp_container (self->monitor, a, b);
     default:
       g_assert_not_reached ();
     }
@@ -95,7 +130,7 @@ compare_sockets (SortKey key, PortholeSocket *a, PortholeSocket *b)
 static GtkOrdering
 porthole_socket_sorter_compare (GtkSorter *sorter, gpointer item1, gpointer item2)
 {
-  int r = compare_sockets (PORTHOLE_SOCKET_SORTER (sorter)->key, item1, item2);
+  int r = compare_sockets (PORTHOLE_SOCKET_SORTER (sorter), item1, item2);
 
   return r < 0 ? GTK_ORDERING_SMALLER : r > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
 }
@@ -107,11 +142,40 @@ porthole_socket_sorter_get_order (GtkSorter *sorter)
 }
 
 static void
+on_containers_changed (PortholeSocketSorter *self)
+{
+  gtk_sorter_changed (GTK_SORTER (self), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+void
+porthole_socket_sorter_set_monitor (PortholeSocketSorter *self, PortholeSocketMonitor *monitor)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_SORTER (self));
+  if (self->monitor == monitor)
+    return;
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  /* Names arrive from the runtimes later: only the container order depends on them */
+  if (monitor && self->key == KEY_CONTAINER)
+    g_signal_connect_object (monitor, "containers-changed", G_CALLBACK (on_containers_changed),
+                             self, G_CONNECT_SWAPPED);
+  if (self->key == KEY_CONTAINER)
+    gtk_sorter_changed (GTK_SORTER (self), GTK_SORTER_CHANGE_DIFFERENT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+}
+
+static void
 porthole_socket_sorter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   PortholeSocketSorter *self = PORTHOLE_SOCKET_SORTER (object);
   const char *name;
 
+  if (prop_id == PROP_MONITOR)
+    {
+      porthole_socket_sorter_set_monitor (self, g_value_get_object (value));
+      return;
+    }
   if (prop_id != PROP_KEY)
     {
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -133,8 +197,21 @@ porthole_socket_sorter_get_property (GObject *object, guint prop_id, GValue *val
 {
   if (prop_id == PROP_KEY)
     g_value_set_string (value, key_names[PORTHOLE_SOCKET_SORTER (object)->key]);
+  else if (prop_id == PROP_MONITOR)
+    g_value_set_object (value, PORTHOLE_SOCKET_SORTER (object)->monitor);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+porthole_socket_sorter_dispose (GObject *object)
+{
+  PortholeSocketSorter *self = PORTHOLE_SOCKET_SORTER (object);
+
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  G_OBJECT_CLASS (porthole_socket_sorter_parent_class)->dispose (object);
 }
 
 static void
@@ -143,6 +220,7 @@ porthole_socket_sorter_class_init (PortholeSocketSorterClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkSorterClass *sorter_class = GTK_SORTER_CLASS (klass);
 
+  object_class->dispose = porthole_socket_sorter_dispose;
   object_class->get_property = porthole_socket_sorter_get_property;
   object_class->set_property = porthole_socket_sorter_set_property;
   sorter_class->compare = porthole_socket_sorter_compare;
@@ -150,6 +228,10 @@ porthole_socket_sorter_class_init (PortholeSocketSorterClass *klass)
 
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, "address",
                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MONITOR] = g_param_spec_object ("monitor", NULL, NULL,
+                                                  PORTHOLE_TYPE_SOCKET_MONITOR,
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                  G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "porthole-socket-monitor.h"
+
 G_BEGIN_DECLS
 
 #define PORTHOLE_TYPE_SOCKET_SORTER (porthole_socket_sorter_get_type ())
@@ -11,11 +13,15 @@ G_DECLARE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, PORTHOLE, SO
 /* Orders PortholeSocket items where a plain string or number sorter would be wrong, chosen by
  * the "key" property (declared in .ui):
  *   "address"  local address by family and bytes (10.0.0.2 before 127.0.0.1), wildcards first
- *   "exposure" network-facing sockets first, then those for this computer only
+ *   "exposure" widest reach first: network, container network, this computer, one container
+ *   "container" containers by name, then other namespaces, then the host's sockets ("monitor"
+ *              names them; bound to the view's in .ui, re-sorted on "containers-changed")
  *   "process"  by name, then pid; sockets without a known process last
  *   "local"    local address, then local port
  *   "remote"   remote address, then remote port
  *   "service"  by service name, sockets without one last */
 GtkSorter *porthole_socket_sorter_new (const char *key);
+void       porthole_socket_sorter_set_monitor (PortholeSocketSorter  *self,
+                                               PortholeSocketMonitor *monitor);
 
 G_END_DECLS

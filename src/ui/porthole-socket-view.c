@@ -8,6 +8,7 @@
 #include "porthole-column-sorter.h"
 #include "porthole-export.h"
 #include "porthole-socket-cell.h"
+#include "porthole-socket-text.h"
 
 #include <glib/gi18n.h>
 
@@ -52,11 +53,22 @@ struct _PortholeSocketView {
   GCancellable             *cancellable;
   gboolean                  restoring_sort;
   guint                     fold_idle;
+  guint                     n_elsewhere;   /* live sockets of this mode, in containers or
+                                              other namespaces */
+  gboolean                  show_container_column;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocketView, porthole_socket_view, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_MODE, PROP_COLUMN_VIEW, PROP_MONITOR, PROP_HIGHLIGHT_NEW, N_PROPS };
+enum {
+  PROP_0,
+  PROP_MODE,
+  PROP_COLUMN_VIEW,
+  PROP_MONITOR,
+  PROP_HIGHLIGHT_NEW,
+  PROP_SHOW_CONTAINER_COLUMN,
+  N_PROPS
+};
 
 static GParamSpec *properties[N_PROPS];
 
@@ -92,7 +104,9 @@ update_state (PortholeSocketView *self)
       if (narrowed)
         {
           adw_status_page_set_title (self->empty_page, _("No Matching Sockets"));
-          adw_status_page_set_description (self->empty_page, _("Nothing matches the search and the protocol buttons."));
+          adw_status_page_set_description (self->empty_page,
+                                           _("Nothing matches the search, the protocol buttons "
+                                             "and the view options."));
         }
       else if (self->mode == PORTHOLE_SOCKET_FILTER_LISTENING)
         {
@@ -137,8 +151,8 @@ update_banner (PortholeSocketView *self)
         }
     }
   if (sandboxed > 0)
-    text = g_strdup_printf (ngettext ("Porthole runs in a sandbox, which hides other programs: %u socket shows only its user. Run “porthole-cli list” on the host to see the programs.",
-                                      "Porthole runs in a sandbox, which hides other programs: %u sockets show only their user. Run “porthole-cli list” on the host to see the programs.",
+    text = g_strdup_printf (ngettext ("Porthole runs in a sandbox, which hides other programs: %u socket shows only its user, and containers’ own network namespaces cannot be seen at all. Run “porthole-cli list” on the host to see them.",
+                                      "Porthole runs in a sandbox, which hides other programs: %u sockets show only their user, and containers’ own network namespaces cannot be seen at all. Run “porthole-cli list” on the host to see them.",
                                       sandboxed), sandboxed);
   else if (other_user > 0)
     text = g_strdup_printf (ngettext ("%u socket belongs to another user’s program, which only an administrator can see. Run “sudo porthole-cli list” to see it.",
@@ -167,6 +181,73 @@ static void
 on_model_items_changed (GListModel *model, guint position, guint removed, guint added, PortholeSocketView *self)
 {
   update_state (self);
+}
+
+/* ---- the Container column --------------------------------------------------------------- */
+
+static void
+update_container_column (PortholeSocketView *self)
+{
+  GSettings *gsettings = self->settings ? porthole_settings_get_gsettings (self->settings) : NULL;
+  gboolean shown = self->n_elsewhere > 0 &&
+                   (gsettings == NULL || g_settings_get_boolean (gsettings, "show-containers"));
+
+  if (self->show_container_column == shown)
+    return;
+  self->show_container_column = shown;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_CONTAINER_COLUMN]);
+}
+
+/* Listeners for the Listening table, the rest for Connections (a socket never changes side) */
+static gboolean
+in_mode (PortholeSocketView *self, PortholeSocket *s)
+{
+  return porthole_socket_is_listening (s) == (self->mode == PORTHOLE_SOCKET_FILTER_LISTENING);
+}
+
+/* Counted as sockets come and go, never by rescanning the whole table: new items are
+ * appended (only the added range is looked at), and every socket that goes is first
+ * announced closed */
+static void
+on_monitor_items_changed (GListModel *model, guint position, guint removed, guint added,
+                          PortholeSocketView *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
+
+      if (!porthole_socket_get_closed (s) && porthole_socket_is_elsewhere (s) && in_mode (self, s))
+        self->n_elsewhere++;
+    }
+  if (added > 0)
+    update_container_column (self);
+}
+
+static void
+on_socket_closed (PortholeSocketMonitor *monitor, PortholeSocket *s, PortholeSocketView *self)
+{
+  if (porthole_socket_is_elsewhere (s) && in_mode (self, s) && self->n_elsewhere > 0)
+    {
+      self->n_elsewhere--;
+      update_container_column (self);
+    }
+}
+
+static void
+count_elsewhere (PortholeSocketView *self)
+{
+  self->n_elsewhere = 0;
+  if (self->monitor)
+    on_monitor_items_changed (G_LIST_MODEL (self->monitor), 0, 0,
+                              g_list_model_get_n_items (G_LIST_MODEL (self->monitor)), self);
+  update_container_column (self);
+}
+
+gboolean
+porthole_socket_view_get_show_container_column (PortholeSocketView *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_VIEW (self), FALSE);
+  return self->show_container_column;
 }
 
 static void
@@ -317,7 +398,9 @@ porthole_socket_view_start_search (PortholeSocketView *self, const char *text)
 static void
 on_show_all_clicked (PortholeSocketView *self)
 {
-  static const char *keys[] = { "show-tcp", "show-udp", "show-ipv4", "show-ipv6" };
+  static const char *keys[] = {
+    "show-tcp", "show-udp", "show-ipv4", "show-ipv6", "show-containers",
+  };
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed (self);
@@ -454,13 +537,18 @@ porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonito
   g_set_object (&self->monitor, monitor);
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (monitor));
   porthole_socket_details_set_monitor (self->details, monitor);
+  porthole_socket_filter_set_monitor (self->filter, monitor);
   if (monitor)
     {
+      g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed),
+                               self, 0);
+      g_signal_connect_object (monitor, "socket-closed", G_CALLBACK (on_socket_closed), self, 0);
       g_signal_connect_object (monitor, "notify::loaded", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::error", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::hidden-owners", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::sysctl", G_CALLBACK (on_monitor_notify), self, 0);
     }
+  count_elsewhere (self);
   update_banner (self);
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
@@ -492,6 +580,22 @@ bind_resolve_names (PortholeSocketView *self)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "names", G_ACTION_GROUP (group));
 }
 
+static void
+bind_show_containers (PortholeSocketView *self)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  GSettings *gsettings = porthole_settings_get_gsettings (self->settings);
+  g_autoptr(GAction) containers = g_settings_create_action (gsettings, "show-containers");
+
+  g_action_map_add_action (G_ACTION_MAP (group), containers);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "filter", G_ACTION_GROUP (group));
+  g_settings_bind (gsettings, "show-containers", self->filter, "show-containers",
+                   G_SETTINGS_BIND_GET);
+  g_signal_connect_object (gsettings, "changed::show-containers",
+                           G_CALLBACK (update_container_column), self, G_CONNECT_SWAPPED);
+  update_container_column (self);
+}
+
 void
 porthole_socket_view_set_settings (PortholeSocketView *self, PortholeSettings *settings)
 {
@@ -512,6 +616,7 @@ porthole_socket_view_set_settings (PortholeSocketView *self, PortholeSettings *s
                            G_CONNECT_SWAPPED);
   on_highlight_changed (self);
   bind_resolve_names (self);
+  bind_show_containers (self);
   restore_sort (self);
 }
 
@@ -538,6 +643,7 @@ set_mode (PortholeSocketView *self, const char *name)
   self->mode = g_strcmp0 (name, "connections") == 0 ? PORTHOLE_SOCKET_FILTER_CONNECTIONS
                                                      : PORTHOLE_SOCKET_FILTER_LISTENING;
   porthole_socket_filter_set_mode (self->filter, self->mode);
+  count_elsewhere (self);
   if (self->mode == PORTHOLE_SOCKET_FILTER_CONNECTIONS)
     {
       gtk_menu_button_set_menu_model (self->export_button, self->connections_menu);
@@ -565,6 +671,9 @@ porthole_socket_view_get_property (GObject *object, guint prop_id, GValue *value
     case PROP_COLUMN_VIEW: g_value_set_object (value, self->column_view); break;
     case PROP_MONITOR: g_value_set_object (value, self->monitor); break;
     case PROP_HIGHLIGHT_NEW: g_value_set_boolean (value, self->highlight_new); break;
+    case PROP_SHOW_CONTAINER_COLUMN:
+      g_value_set_boolean (value, self->show_container_column);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -627,6 +736,11 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HIGHLIGHT_NEW] = g_param_spec_boolean ("highlight-new", NULL, NULL, TRUE,
                                                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Some socket is in a container or another namespace, and they are shown: the pages' .ui
+   * binds their Container column's "visible" to it */
+  properties[PROP_SHOW_CONTAINER_COLUMN] =
+    g_param_spec_boolean ("show-container-column", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PORTHOLE_TYPE_SOCKET_DETAILS);

@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (PortholeSocketView, porthole_socket_view, PORTHOLE, SOCKET
  * bar and toggles, sorted by the column view's sorter (remembered in GSettings as
  * <mode>-sort-column / <mode>-sort-descending), a single selection that follows the item,
  * loading/error/empty states, the hidden-owners banner, the details pane, and Export.
- * "monitor" and "highlight-new" (from the settings) are read-only properties the cells bind to. */
+ * "monitor" and "highlight-new" (from the settings) are read-only properties the cells bind to;
+ * "show-container-column" the one the Container column's "visible" binds to. */
 /* Once, before use: binds the toggles, the sort order and the highlight to @settings */
 void        porthole_socket_view_set_settings (PortholeSocketView *self, PortholeSettings *settings);
 void        porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonitor *monitor);
@@ -40,6 +41,9 @@ const char *porthole_socket_view_get_banner (PortholeSocketView *self);
 
 /* Selects @socket (which must be in the model) and scrolls to it */
 gboolean    porthole_socket_view_select (PortholeSocketView *self, PortholeSocket *socket);
+/* Whether the Container column is shown ("show-container-column"): some live socket of this
+ * table's mode is in a container or another network namespace, and "show-containers" is on */
+gboolean    porthole_socket_view_get_show_container_column (PortholeSocketView *self);
 /* Sorts by the column whose PortholeColumnSorter is named @name */
 gboolean    porthole_socket_view_sort_by (PortholeSocketView *self, const char *name, gboolean descending);
 
