@@ -11,6 +11,9 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sched.h>
+#include <check.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -225,4 +228,64 @@ porthole_test_netns_move (PortholeTestNetns *t, pid_t pid)
       return write (t->command_fds[i], &c, 1) == 1 && read (t->ack_fds[0], &c, 1) == 1 &&
              c == 'y' && porthole_test_netns_of_pid (pid) != t->id;
   return FALSE;
+}
+
+/* (see porthole-test-netns.h) Enters a private network namespace (the "host"), unshares the mount and pid namespaces and
+ * starts the new pid namespace's first process, which mounts its /proc when told: until then
+ * the test reads the machine's /proc, where the pids it forked mean what fork() said. */
+void
+porthole_test_world_enter (PortholeTestWorld *w)
+{
+  g_autofree char *reason = NULL;
+  int command[2], ack[2];
+
+  if (geteuid () != 0)
+    ck_abort_msg ("needs root: real network and pid namespaces");
+  ck_assert_msg (porthole_test_enter_netns (&reason), "no private network namespace: %s", reason);
+  ck_assert_msg (unshare (CLONE_NEWNS | CLONE_NEWPID) == 0, "unshare: %s", g_strerror (errno));
+  ck_assert_int_eq (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+  ck_assert_int_eq (pipe2 (command, O_CLOEXEC), 0);
+  ck_assert_int_eq (pipe2 (ack, O_CLOEXEC), 0);
+  w->init = fork ();
+  ck_assert_int_ge (w->init, 0);
+  if (w->init == 0)
+    {
+      char c = 0;
+
+      prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      close (command[1]);
+      close (ack[0]);
+      while (read (command[0], &c, 1) == 1)
+        {
+          char ok = mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 ? 'y' : 'n';
+
+          if (write (ack[1], &ok, 1) != 1)
+            _exit (1);
+        }
+      /* the pipe closed: leaving ends every process of the namespace */
+      _exit (0);
+    }
+  close (command[0]);
+  close (ack[1]);
+  w->command_fd = command[1];
+  w->ack_fd = ack[0];
+}
+
+/* From now on /proc is the private pid namespace's: porthole-cli sees only the test's processes */
+void
+porthole_test_world_proc (PortholeTestWorld *w)
+{
+  char c = 'm';
+
+  ck_assert_int_eq (write (w->command_fd, &c, 1), 1);
+  ck_assert_int_eq (read (w->ack_fd, &c, 1), 1);
+  ck_assert_msg (c == 'y', "could not mount the private /proc");
+}
+
+void
+porthole_test_world_leave (PortholeTestWorld *w)
+{
+  close (w->command_fd);
+  close (w->ack_fd);
+  waitpid (w->init, NULL, 0);
 }

@@ -44,4 +44,20 @@ void     porthole_test_netns_release (PortholeTestNetns *t);
 /* The inode of /proc/<pid>/net/tcp, 0 when the process is gone */
 guint64  porthole_test_netns_of_pid (pid_t pid);
 
+/* A world of a test's own (root): a private network namespace stands for the host, and a
+ * private pid namespace with its own /proc keeps every other process of the machine (other
+ * tests' namespaces on port 5080 among them) out of sight, so what the monitor joins and lists
+ * is only what the test made. enter: the network, mount and pid namespaces (the test's next
+ * fork is the pid namespace's pid 1's child); proc: mounts the private /proc, after which pids
+ * are the pid namespace's; leave: ends every process in it. */
+typedef struct {
+  pid_t init;          /* pid 1 of the private pid namespace */
+  int   command_fd;    /* 'm': mount its /proc; closing it ends the namespace */
+  int   ack_fd;
+} PortholeTestWorld;
+
+void porthole_test_world_enter (PortholeTestWorld *w);
+void porthole_test_world_proc (PortholeTestWorld *w);
+void porthole_test_world_leave (PortholeTestWorld *w);
+
 G_END_DECLS

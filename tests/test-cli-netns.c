@@ -33,71 +33,6 @@
 
 #define NOBODY 65534
 
-typedef struct {
-  pid_t init;          /* pid 1 of the private pid namespace */
-  int   command_fd;    /* 'm': mount its /proc; closing it ends the namespace */
-  int   ack_fd;
-} World;
-
-/* Enters a private network namespace (the "host"), unshares the mount and pid namespaces and
- * starts the new pid namespace's first process, which mounts its /proc when told: until then
- * the test reads the machine's /proc, where the pids it forked mean what fork() said. */
-static void
-world_enter (World *w)
-{
-  g_autofree char *reason = NULL;
-  int command[2], ack[2];
-
-  if (geteuid () != 0)
-    ck_abort_msg ("needs root: real network and pid namespaces");
-  ck_assert_msg (porthole_test_enter_netns (&reason), "no private network namespace: %s", reason);
-  ck_assert_msg (unshare (CLONE_NEWNS | CLONE_NEWPID) == 0, "unshare: %s", g_strerror (errno));
-  ck_assert_int_eq (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-  ck_assert_int_eq (pipe2 (command, O_CLOEXEC), 0);
-  ck_assert_int_eq (pipe2 (ack, O_CLOEXEC), 0);
-  w->init = fork ();
-  ck_assert_int_ge (w->init, 0);
-  if (w->init == 0)
-    {
-      char c = 0;
-
-      prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-      close (command[1]);
-      close (ack[0]);
-      while (read (command[0], &c, 1) == 1)
-        {
-          char ok = mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 ? 'y' : 'n';
-
-          if (write (ack[1], &ok, 1) != 1)
-            _exit (1);
-        }
-      /* the pipe closed: leaving ends every process of the namespace */
-      _exit (0);
-    }
-  close (command[0]);
-  close (ack[1]);
-  w->command_fd = command[1];
-  w->ack_fd = ack[0];
-}
-
-/* From now on /proc is the private pid namespace's: porthole-cli sees only the test's processes */
-static void
-world_proc (World *w)
-{
-  char c = 'm';
-
-  ck_assert_int_eq (write (w->command_fd, &c, 1), 1);
-  ck_assert_int_eq (read (w->ack_fd, &c, 1), 1);
-  ck_assert_msg (c == 'y', "could not mount the private /proc");
-}
-
-static void
-world_leave (World *w)
-{
-  close (w->command_fd);
-  close (w->ack_fd);
-  waitpid (w->init, NULL, 0);
-}
 
 static void
 drop_to_nobody (gpointer data)
@@ -204,7 +139,7 @@ assert_keys (JsonArray *rows)
 /* The listeners of @t as porthole-cli lists them by default (every namespace), as root */
 START_TEST (test_default_lists_other_namespaces)
 {
-  World w;
+  PortholeTestWorld w;
   PortholeTestNetns t;
   g_autofree char *reason = NULL, *id = NULL, *out = NULL, *err = NULL, *host = NULL, *host_err = NULL;
   g_autofree char *all = NULL, *all_err = NULL;
@@ -215,10 +150,10 @@ START_TEST (test_default_lists_other_namespaces)
   JsonObject *tcp4, *tcp6, *udp4, *client;
   int status;
 
-  world_enter (&w);
+  porthole_test_world_enter (&w);
   ck_assert_msg (porthole_test_netns_spawn (&t, 2, &reason), "%s", reason);
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, t.id);
-  world_proc (&w);
+  porthole_test_world_proc (&w);
 
   out = run_list (0, &status, &err, "--json", NULL);
   ck_assert_msg (status == 0, "exit %d: %s", status, err);
@@ -263,7 +198,7 @@ START_TEST (test_default_lists_other_namespaces)
     ck_assert (json_object_get_null_member (json_array_get_object_element (rows, i), "netns"));
 
   porthole_test_netns_release (&t);
-  world_leave (&w);
+  porthole_test_world_leave (&w);
 }
 END_TEST
 
@@ -271,7 +206,7 @@ END_TEST
  * with no container is named netns:<id> */
 START_TEST (test_text_columns)
 {
-  World w;
+  PortholeTestWorld w;
   PortholeTestNetns t;
   g_autofree char *reason = NULL, *out = NULL, *err = NULL, *netns = NULL, *host = NULL;
   g_auto(GStrv) lines = NULL;
@@ -280,10 +215,10 @@ START_TEST (test_text_columns)
   guint seen = 0;
   int status;
 
-  world_enter (&w);
+  porthole_test_world_enter (&w);
   ck_assert_msg (porthole_test_netns_spawn (&t, 1, &reason), "%s", reason);
   netns = g_strdup_printf ("netns:%" G_GUINT64_FORMAT, t.id);
-  world_proc (&w);
+  porthole_test_world_proc (&w);
 
   out = run_list (0, &status, &err, NULL);
   ck_assert_int_eq (status, 0);
@@ -323,7 +258,7 @@ START_TEST (test_text_columns)
   }
 
   porthole_test_netns_release (&t);
-  world_leave (&w);
+  porthole_test_world_leave (&w);
 }
 END_TEST
 
@@ -331,7 +266,7 @@ END_TEST
  * the host end on 127.0.0.1:P, forwards to the namespace's port 5080; both ends say so */
 START_TEST (test_published_forwarder)
 {
-  World w;
+  PortholeTestWorld w;
   PortholeTestNetns t;
   const char *helper = g_getenv ("PORTHOLE_ARGV_CHILD");
   g_autofree char *reason = NULL, *id = NULL, *dir = NULL, *proxy = NULL, *port = NULL;
@@ -346,7 +281,7 @@ START_TEST (test_published_forwarder)
   gint64 deadline;
 
   ck_assert_msg (helper != NULL, "PORTHOLE_ARGV_CHILD is not set (run through meson test)");
-  world_enter (&w);
+  porthole_test_world_enter (&w);
   ck_assert_msg (porthole_test_netns_spawn (&t, 1, &reason), "%s", reason);
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, t.id);
 
@@ -388,7 +323,7 @@ START_TEST (test_published_forwarder)
       ck_assert_msg (g_get_monotonic_time () < deadline, "the forwarder never became docker-proxy");
       g_usleep (10000);
     }
-  world_proc (&w);
+  porthole_test_world_proc (&w);
 
   out = run_list (0, &status, &err, "--json", NULL);
   ck_assert_msg (status == 0, "exit %d: %s", status, err);
@@ -429,7 +364,7 @@ START_TEST (test_published_forwarder)
   g_unlink (proxy);
   g_rmdir (dir);
   porthole_test_netns_release (&t);
-  world_leave (&w);
+  porthole_test_world_leave (&w);
 }
 END_TEST
 
@@ -437,7 +372,7 @@ END_TEST
  * readable to anyone), with its uid, no process, and an owner text that says why */
 START_TEST (test_unprivileged_user)
 {
-  World w;
+  PortholeTestWorld w;
   PortholeTestNetns t;
   g_autofree char *reason = NULL, *id = NULL, *netns = NULL, *out = NULL, *err = NULL;
   g_autofree char *text = NULL, *text_err = NULL;
@@ -448,11 +383,11 @@ START_TEST (test_unprivileged_user)
   guint seen = 0;
   int status;
 
-  world_enter (&w);
+  porthole_test_world_enter (&w);
   ck_assert_msg (porthole_test_netns_spawn (&t, 1, &reason), "%s", reason);
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, t.id);
   netns = g_strdup_printf ("netns:%s", id);
-  world_proc (&w);
+  porthole_test_world_proc (&w);
 
   out = run_list (NOBODY, &status, &err, "--json", NULL);
   ck_assert_msg (status == 0, "exit %d: %s", status, err);
@@ -478,7 +413,7 @@ START_TEST (test_unprivileged_user)
   ck_assert_uint_eq (seen, 3);
 
   porthole_test_netns_release (&t);
-  world_leave (&w);
+  porthole_test_world_leave (&w);
 }
 END_TEST
 
@@ -506,7 +441,7 @@ cgroup2_root (void)
  * may not see the process is told whose it is */
 START_TEST (test_container_of_another_user)
 {
-  World w;
+  PortholeTestWorld w;
   PortholeTestNetns t;
   const char *root = cgroup2_root ();
   g_autofree char *reason = NULL, *id = NULL, *dir = NULL, *scope = NULL, *procs = NULL, *pid = NULL;
@@ -521,7 +456,7 @@ START_TEST (test_container_of_another_user)
   int status, fd;
 
   ck_assert_msg (root != NULL, "no unified cgroup hierarchy");
-  world_enter (&w);
+  porthole_test_world_enter (&w);
   ck_assert_msg (porthole_test_netns_spawn (&t, 1, &reason), "%s", reason);
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, t.id);
   dir = g_strdup_printf ("%s/porthole-test-cli-netns-%d", root, (int) getpid ());
@@ -540,7 +475,7 @@ START_TEST (test_container_of_another_user)
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   ck_assert_int_eq (bind (fd, (struct sockaddr *) &sun, sizeof sun), 0);
   close (fd);
-  world_proc (&w);
+  porthole_test_world_proc (&w);
 
   out = run_list (0, &status, &err, "--json", NULL);
   ck_assert_msg (status == 0, "exit %d: %s", status, err);
@@ -581,7 +516,7 @@ START_TEST (test_container_of_another_user)
   ck_assert_msg (seen == 3, "%s", text);
 
   porthole_test_netns_release (&t);
-  world_leave (&w);
+  porthole_test_world_leave (&w);
   ck_assert_int_eq (g_rmdir (scope), 0);
   ck_assert_int_eq (g_rmdir (dir), 0);
 }

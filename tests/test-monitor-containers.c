@@ -8,6 +8,8 @@
 #include "porthole-socket-monitor-private.h"   /* PORTHOLE_SOCKET_MONITOR_FULL_EVERY */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <linux/magic.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -24,6 +26,46 @@
  * docker-proxy joined to the container's listener on both ends. */
 
 #define DOCKER_ID "4f1a9c3e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a19"
+/* The published container port: not 5080, which other tests' namespaces listen on at the same
+ * time (the monitor sees every namespace of the machine, and joins by port) */
+#define CONTAINER_PORT 5091
+
+/* A process inside @t's namespace listening on 0.0.0.0:CONTAINER_PORT until the pipe @hold
+ * is closed by its writer */
+static pid_t
+listen_inside (PortholeTestNetns *t, const int hold[2])
+{
+  int ready[2];
+  char c = 0;
+  pid_t pid;
+
+  ck_assert_int_eq (pipe (ready), 0);
+  pid = fork ();
+  ck_assert_int_ge (pid, 0);
+  if (pid == 0)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/ns/net", (int) t->pids[0]);
+      struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (CONTAINER_PORT) };
+      int ns = open (path, O_RDONLY | O_CLOEXEC);
+      int fd;
+
+      close (hold[1]);
+      if (ns < 0 || setns (ns, CLONE_NEWNET) != 0 || (fd = socket (AF_INET, SOCK_STREAM, 0)) < 0 ||
+          bind (fd, (struct sockaddr *) &sa, sizeof sa) != 0 || listen (fd, 4) != 0)
+        _exit (1);
+      c = 'y';
+      if (write (ready[1], &c, 1) != 1)
+        _exit (1);
+      while (read (hold[0], &c, 1) > 0)
+        ;
+      _exit (0);
+    }
+  close (ready[1]);
+  ck_assert_int_eq (read (ready[0], &c, 1), 1);
+  close (ready[0]);
+  ck_assert_int_eq (c, 'y');
+  return pid;
+}
 
 static void
 keep_result (GObject *source, GAsyncResult *result, gpointer data)
@@ -107,6 +149,10 @@ START_TEST (test_every_namespace)
   client = find (monitor, t.id, t.client_port, "tcp", "127.0.0.1");
   ck_assert_ptr_nonnull (client);
   ck_assert_int_eq (porthole_socket_get_exposure (client), PORTHOLE_EXPOSURE_CONTAINER);
+  /* the client side is told by that namespace's own listeners */
+  ck_assert (porthole_socket_monitor_local_is_ephemeral (monitor, client) ==
+             porthole_port_is_ephemeral (porthole_socket_monitor_get_sysctl (monitor), t.client_port));
+  ck_assert (!porthole_socket_monitor_remote_is_ephemeral (monitor, client));
   /* distinct keys even for equal endpoints in two namespaces */
   ck_assert (strstr (porthole_socket_get_key (listener), "@") != NULL);
   porthole_test_netns_release (&t);
@@ -157,7 +203,7 @@ START_TEST (test_container_and_publish)
   PortholeSocket *inside, *host;
   const PortholePublished *p;
   int fd, hold[2], status;
-  pid_t forwarder;
+  pid_t forwarder, server;
   guint16 port;
   g_autofree char *name = NULL;
 
@@ -169,20 +215,23 @@ START_TEST (test_container_and_publish)
   ck_assert_int_eq (g_mkdir_with_parents (scope, 0755), 0);
   ck_assert (move_to (scope, t.pids[0]));
 
-  /* a host listener held by a process called docker-proxy, forwarding into port 5080 */
+  /* the container's server, started before the host socket exists so it never holds it */
+  ck_assert_int_eq (pipe (hold), 0);
+  server = listen_inside (&t, hold);
+
+  /* a host listener held by a process called docker-proxy, forwarding into CONTAINER_PORT */
   fd = socket (AF_INET, SOCK_STREAM, 0);   /* inherited by the forwarder: no CLOEXEC */
   ck_assert (bind (fd, (struct sockaddr *) &sa, sizeof sa) == 0 && listen (fd, 4) == 0);
   ck_assert (getsockname (fd, (struct sockaddr *) &sa, &len) == 0);
   port = ntohs (sa.sin_port);
   host_port = g_strdup_printf ("%u", port);
   ck_assert_int_eq (symlink (g_getenv ("PORTHOLE_ARGV_CHILD"), proxy), 0);
-  ck_assert_int_eq (pipe (hold), 0);
   forwarder = fork ();
   if (forwarder == 0)
     {
       char *argv[] = { (char *) "docker-proxy", (char *) "-proto", (char *) "tcp", (char *) "-host-ip",
                        (char *) "127.0.0.1", (char *) "-host-port", host_port, (char *) "-container-ip",
-                       (char *) "172.17.0.2", (char *) "-container-port", (char *) "5080", NULL };
+                       (char *) "172.17.0.2", (char *) "-container-port", (char *) G_STRINGIFY (CONTAINER_PORT), NULL };
 
       dup2 (hold[0], STDIN_FILENO);
       close (hold[1]);
@@ -194,7 +243,7 @@ START_TEST (test_container_and_publish)
   porthole_test_spin (100);
 
   refresh (monitor);
-  inside = find (monitor, t.id, PORTHOLE_TEST_NETNS_PORT, "tcp", "0.0.0.0");
+  inside = find (monitor, t.id, CONTAINER_PORT, "tcp", "0.0.0.0");
   host = find (monitor, 0, port, "tcp", "127.0.0.1");
   ck_assert_ptr_nonnull (inside);
   ck_assert_ptr_nonnull (host);
@@ -212,7 +261,7 @@ START_TEST (test_container_and_publish)
   ck_assert_ptr_nonnull (p);
   ck_assert_str_eq (p->host_address, "127.0.0.1");
   ck_assert_uint_eq (p->host_port, port);
-  ck_assert_uint_eq (p->container_port, PORTHOLE_TEST_NETNS_PORT);
+  ck_assert_uint_eq (p->container_port, CONTAINER_PORT);
   ck_assert_str_eq (p->container.id, DOCKER_ID);
   ck_assert_str_eq (p->via, "docker-proxy");
   p = porthole_socket_get_published (inside);
@@ -222,13 +271,15 @@ START_TEST (test_container_and_publish)
    * since docker-proxy listens on the host's loopback */
   ck_assert_int_eq (porthole_socket_get_exposure (inside), PORTHOLE_EXPOSURE_LOOPBACK);
 
-  /* the forwarder goes: the container's listener is its network's only again */
-  close (hold[1]);
+  /* the forwarder goes (the server stays): the container's listener is its network's only again */
+  kill (forwarder, SIGTERM);
   waitpid (forwarder, &status, 0);
   refresh (monitor);
   ck_assert_ptr_null (porthole_socket_get_published (inside));
   ck_assert_int_eq (porthole_socket_get_exposure (inside), PORTHOLE_EXPOSURE_CONTAINER_NETWORK);
 
+  close (hold[1]);
+  waitpid (server, &status, 0);
   move_to (mount, t.pids[0]);
   porthole_test_netns_release (&t);
   rmdir (scope);

@@ -172,6 +172,8 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
       apply_changes (self, rd);
       porthole_monitor_published_apply (self, rd);
+      g_clear_pointer (&self->read_ns, g_hash_table_unref);
+      self->read_ns = g_steal_pointer (&rd->read_ns);
       porthole_monitor_names_maybe_refresh (self, rd);
 #if HAVE_MALLOC_TRIM
       /* After the first load or a mass change, the views have re-sorted and re-filtered
@@ -231,6 +233,17 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
    * their listeners every time */
   rd->full = rd->first || self->generation % PORTHOLE_SOCKET_MONITOR_FULL_EVERY == 0;
   self->generation++;
+  /* a namespace not read in full before is, whatever the turn */
+  rd->read_ns = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (self->read_ns)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, self->read_ns);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_hash_table_add (rd->read_ns, g_memdup2 (id, sizeof (guint64)));
+    }
   rd->api = porthole_monitor_names_snapshot (self);
 
   task = g_task_new (self, self->cancellable, refresh_done, NULL);

@@ -25,6 +25,18 @@ lookup (PortholeSocketMonitor *self, guint8 protocol, guint port)
   return g_hash_table_lookup (self->listeners, listener_key (protocol, port));
 }
 
+/* Whether something listens on @port in namespace @netns: each namespace has its own ports */
+static gboolean
+listens_in (PortholeSocketMonitor *self, guint8 protocol, guint port, guint64 netns)
+{
+  GPtrArray *list = lookup (self, protocol, port);
+
+  for (guint i = 0; list && i < list->len; i++)
+    if (porthole_socket_get_netns (g_ptr_array_index (list, i)) == netns)
+      return TRUE;
+  return FALSE;
+}
+
 GHashTable *
 porthole_monitor_listeners_new (void)
 {
@@ -108,7 +120,7 @@ porthole_socket_monitor_local_is_ephemeral (PortholeSocketMonitor *self, Porthol
   info = porthole_socket_get_info (socket);
   /* A port something listens on is the server side, whatever range it is in */
   return !porthole_sockinfo_is_listening (info) &&
-         lookup (self, info->protocol, info->local_port) == NULL &&
+         !listens_in (self, info->protocol, info->local_port, info->netns) &&
          porthole_port_is_ephemeral (&self->sysctl, info->local_port);
 }
 
@@ -124,14 +136,14 @@ porthole_socket_monitor_remote_is_ephemeral (PortholeSocketMonitor *self, Portho
   if (porthole_sockinfo_is_listening (info) || info->remote_port == 0)
     return FALSE;
   /* Our side is a server's port: the peer is the client */
-  if (lookup (self, info->protocol, info->local_port) != NULL)
+  if (listens_in (self, info->protocol, info->local_port, info->netns))
     return TRUE;
   /* Our side is the client: the peer is the server */
   if (porthole_port_is_ephemeral (&self->sysctl, info->local_port))
     return FALSE;
-  /* A loopback peer is on this computer, so its listeners are in the index too */
+  /* A loopback peer is in the same namespace, so its listeners are in the index too */
   if (porthole_address_is_loopback (info->family, info->remote_addr) &&
-      lookup (self, info->protocol, info->remote_port) != NULL)
+      listens_in (self, info->protocol, info->remote_port, info->netns))
     return FALSE;
   /* Neither side says: the peer's range is unknown, so ours or the IANA dynamic range */
   return porthole_port_is_ephemeral (&self->sysctl, info->remote_port) ||

@@ -38,6 +38,7 @@ struct _PortholeSocketMonitor {
   PortholeContainerNames *names_api;   /* the runtimes' names; made when first asked */
   gint64             names_refreshed;
   guint              generation;   /* refreshes started */
+  GHashTable        *read_ns;      /* guint64* ids of namespaces read in every state once */
 
   guint              timer_id;
   guint              linger_id;
@@ -99,6 +100,7 @@ typedef struct {
   gboolean           first;
   gboolean           all_namespaces;
   gboolean           full;         /* other namespaces read in every state, not only listeners */
+  GHashTable        *read_ns;      /* in: a copy of the monitor's; out: the namespaces there now */
   GPtrArray         *api;        /* PortholeContainerInfo copies (ids, ports) or NULL */
   /* out */
   GPtrArray         *added;      /* new PortholeSocket */

@@ -31,6 +31,7 @@ porthole_monitor_refresh_free (gpointer data)
   g_clear_pointer (&rd->removed, g_ptr_array_unref);
   g_clear_pointer (&rd->api, g_ptr_array_unref);
   g_clear_pointer (&rd->published, g_hash_table_unref);
+  g_clear_pointer (&rd->read_ns, g_hash_table_unref);
   g_free (rd);
 }
 
@@ -163,6 +164,10 @@ static gboolean
 dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError **error)
 {
   g_autoptr(GArray) namespaces = porthole_netns_list (rd->proc_root, NULL);
+  g_autoptr(GHashTable) known = g_steal_pointer (&rd->read_ns);
+
+  /* the namespaces read in full from now on: those there now and read in full once */
+  rd->read_ns = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   if (namespaces == NULL)   /* no /proc view of namespaces: ours alone, as before */
     return porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, error);
@@ -171,7 +176,8 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
       const PortholeNetns *ns = &g_array_index (namespaces, PortholeNetns, i);
       PortholeSource source = PORTHOLE_SOURCE_NETLINK;
       g_autoptr(GError) local = NULL;
-      gboolean listeners_only = !ns->own && !rd->full && (rd->flags & PORTHOLE_DUMP_ALL_STATES);
+      gboolean listeners_only = !ns->own && !rd->full && (rd->flags & PORTHOLE_DUMP_ALL_STATES) &&
+                                known && g_hash_table_contains (known, &ns->id);
       PortholeDumpFlags flags = listeners_only ? rd->flags & ~PORTHOLE_DUMP_ALL_STATES : rd->flags;
 
       if (!porthole_netns_dump (rd->proc_root, ns, flags, rd->force_proc, rows, &source, &local))
@@ -185,6 +191,7 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
         }
       if (listeners_only)
         keep_connections (rd, ns->id, rows);
+      g_hash_table_add (rd->read_ns, g_memdup2 (&ns->id, sizeof ns->id));
       if (ns->own)
         rd->source = source;
       else
