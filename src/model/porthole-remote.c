@@ -650,9 +650,13 @@ accept_command (const PortholeSshDestination *dest)
 
   if (config != NULL && *config != '\0')
     {
-      g_autofree char *quoted = g_shell_quote (config);
+      g_autofree char *quoted = NULL;
 
-      g_string_append_printf (cmd, " -F %s", quoted);
+      /* quoted only when a shell would need it */
+      for (const char *p = config; *p && quoted == NULL; p++)
+        if (!g_ascii_isalnum (*p) && !strchr ("/._-+,", *p))
+          quoted = g_shell_quote (config);
+      g_string_append_printf (cmd, " -F %s", quoted ? quoted : config);
     }
   if (dest->port != 0)
     g_string_append_printf (cmd, " -p %u", dest->port);
