@@ -24,7 +24,8 @@ expect()
 
 expect 'list probe scan explain serve --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
-expect '--all --tcp --udp --json --help' porthole-cli list --
+expect '--all --tcp --udp --json --host --hosts-file --help' porthole-cli list --
+expect '--host --hosts-file' porthole-cli list --host web1 --ho
 expect '--json' porthole-cli list --all --j
 expect '--timeout --tls --udp --json --help' porthole-cli probe example.org:443 --
 expect '--concurrency --timeout --yes --json --help' porthole-cli scan --
