@@ -110,6 +110,8 @@ link_program (const char *bin, const char *name, const char *target)
   ck_assert_int_eq (symlink (target, path), 0);
 }
 
+static void sshd_stop_at_exit (void);
+
 /* Enters a private namespace and starts sshd there. @fake: the fake porthole-cli's script. */
 static void
 sshd_start (Remote remote, const char *fake)
@@ -128,6 +130,7 @@ sshd_start (Remote remote, const char *fake)
 
   sshd.dir = g_dir_make_tmp ("porthole-sshd-XXXXXX", NULL);
   ck_assert_ptr_nonnull (sshd.dir);
+  atexit (sshd_stop_at_exit);
   sshd.port = free_port ();
   keygen (sshd.dir, "host_key");
   keygen (sshd.dir, "client_key");
@@ -205,7 +208,10 @@ sshd_start (Remote remote, const char *fake)
 
     log = g_build_filename (sshd.dir, "sshd.log", NULL);
     argv[6] = log;
-    ck_assert (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL));
+    /* not the test's stdout: meson reads it to its end */
+    ck_assert (g_spawn_async (NULL, (char **) argv, NULL,
+                              G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                              G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, NULL));
   }
   for (int i = 0; i < 500 && !port_open (sshd.port); i++)
     g_usleep (10000);
@@ -232,10 +238,13 @@ static void
 kill_namespace (int sig)
 {
   char self_ns[64] = "";
-  GDir *proc = g_dir_open ("/proc", 0, NULL);
+  GDir *proc;
   const char *name;
 
-  ck_assert_int_gt (readlink ("/proc/self/ns/net", self_ns, sizeof self_ns - 1), 0);
+  /* no checks here: this also runs at exit, after a failed one */
+  if (readlink ("/proc/self/ns/net", self_ns, sizeof self_ns - 1) <= 0 ||
+      (proc = g_dir_open ("/proc", 0, NULL)) == NULL)
+    return;
   while ((name = g_dir_read_name (proc)) != NULL)
     {
       g_autofree char *link = NULL;
@@ -256,15 +265,24 @@ sshd_stop (void)
 {
   const char *argv[] = { "rm", "-rf", sshd.dir, NULL };
 
+  if (sshd.dir == NULL)
+    return;
   kill_namespace (SIGTERM);
   g_usleep (100000);
   kill_namespace (SIGKILL);
   while (waitpid (-1, NULL, WNOHANG) > 0)
     ;
-  g_free (run_ok (argv));
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
   g_clear_pointer (&sshd.dir, g_free);
   g_clear_pointer (&sshd.ssh_config, g_free);
   g_clear_pointer (&sshd.host_fingerprint, g_free);
+}
+
+/* A failed check ends the test's process with exit(): sshd and the rest go with it */
+static void
+sshd_stop_at_exit (void)
+{
+  sshd_stop ();
 }
 
 typedef struct {
@@ -679,6 +697,70 @@ START_TEST (test_never_ends)
 }
 END_TEST
 
+/* sshd's processes in this namespace: the listener and each session's */
+static void
+kill_sshd (void)
+{
+  GDir *proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/%s/comm", name);
+      g_autofree char *comm = NULL;
+
+      if (atoi (name) > 0 && g_file_get_contents (comm_path, &comm, NULL, NULL) &&
+          strcmp (g_strstrip (comm), "sshd") == 0)
+        kill (atoi (name), SIGKILL);
+    }
+  g_dir_close (proc);
+}
+
+static gboolean
+on_kill_sshd (gpointer data)
+{
+  kill_sshd ();
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_cancel (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+START_TEST (test_dropped_and_cancelled)
+{
+  PortholeSshDestination dest = { NULL, (char *) "127.0.0.1", 0 };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Listed listed = { 0 };
+  gint64 start;
+
+  sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '['\nexec /bin/sleep 1000\n");
+  dest.port = sshd.port;
+
+  /* cancelled while the remote is still answering: at once, ssh stopped */
+  start = g_get_monotonic_time ();
+  porthole_remote_list_async (&dest, NULL, cancellable, on_listed, &listed);
+  g_timeout_add (1500, on_cancel, cancellable);
+  ck_assert (porthole_test_wait_for (&listed.done, 10000));
+  ck_assert (g_error_matches (listed.error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  ck_assert_int_lt ((g_get_monotonic_time () - start) / 1000, 1500 + 1000);
+  listed_clear (&listed);
+
+  /* sshd killed mid-answer (the session and the listener) */
+  memset (&listed, 0, sizeof listed);
+  porthole_remote_list_async (&dest, NULL, NULL, on_listed, &listed);
+  g_timeout_add (1500, on_kill_sshd, NULL);
+  ck_assert (porthole_test_wait_for (&listed.done, 10000));
+  ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_DROPPED),
+                 "%s", listed.error ? listed.error->message : "listed");
+  listed_clear (&listed);
+  sshd_stop ();
+}
+END_TEST
+
 START_TEST (test_interpret)
 {
   g_autoptr(GError) error = NULL;
@@ -743,6 +825,7 @@ remote_suite (void)
   tcase_add_test (tc, test_other_version);
   tcase_add_test (tc, test_enormous);
   tcase_add_test (tc, test_never_ends);
+  tcase_add_test (tc, test_dropped_and_cancelled);
   suite_add_tcase (s, tc);
   return s;
 }

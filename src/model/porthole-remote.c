@@ -449,6 +449,17 @@ porthole_remote_interpret (const char *shown,
       return NULL;
     }
 
+  /* The listing started, then ssh failed: the connection (or sshd) went away under it */
+  if (exit_status == 255)
+    {
+      g_autofree char *line = last_message (err_text);
+
+      g_set_error (error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_DROPPED,
+                   _("%s: the connection broke in the middle of the answer: %s"),
+                   shown, line ? line : _("no message"));
+      return NULL;
+    }
+
   if (strcmp (mark, "porthole-cli") == 0)
     {
       if (exit_status != 0)
@@ -758,7 +769,12 @@ on_exited (GObject *source, GAsyncResult *res, gpointer data)
 
   g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
   q->exited = TRUE;
-  if (!q->out_done || !q->err_done)
+  /* Through ControlMaster, ssh hands our pipes to the master process, which keeps writing
+   * the remote's output into them until the remote command ends: once ssh is killed on
+   * purpose (timeout, too big, cancelled) nothing more is wanted from them */
+  if (q->failure != NULL || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    g_cancellable_cancel (q->read_cancel);
+  else if (!q->out_done || !q->err_done)
     {
       q->grace = g_timeout_source_new (PIPE_GRACE_MS);
       g_source_set_callback (q->grace, on_grace, task, NULL);

@@ -25,6 +25,7 @@ typedef enum {
   PORTHOLE_REMOTE_ERROR_VERSION,           /* porthole-cli there speaks another contract */
   PORTHOLE_REMOTE_ERROR_JUNK,              /* output that is no socket list */
   PORTHOLE_REMOTE_ERROR_TOO_BIG,           /* more output than PortholeRemoteOptions.max_output */
+  PORTHOLE_REMOTE_ERROR_DROPPED,           /* the connection broke in the middle of the answer */
 } PortholeRemoteError;
 
 GQuark porthole_remote_error_quark (void);
