@@ -102,6 +102,8 @@ parse_endpoint (const Field *f, guint8 *family, guint8 addr[16], guint16 *port)
   host_len = colon - f->start;
   if (host_len >= 2 && f->start[0] == '[' && f->start[host_len - 1] == ']')
     {
+      if (host_len - 2 >= sizeof host)
+        return FALSE;
       memcpy (host, f->start + 1, host_len - 2);
       host[host_len - 2] = '\0';
     }
@@ -137,7 +139,9 @@ parse_users (const char *s, gsize len, PortholeSsRow *out)
   const char *pid_at = NULL;
   guint64 pid = 0;
 
-  if (len < strlen ("users:((\"") || memcmp (s, "users:((\"", strlen ("users:((\"")) != 0)
+  /* a line with a second users:(...) keeps the first (and does not leak it) */
+  if (out->process != NULL ||
+      len < strlen ("users:((\"") || memcmp (s, "users:((\"", strlen ("users:((\"")) != 0)
     return;
   for (const char *p = name; p + 6 <= end && p - name <= 64 && pid_at == NULL; p++)
     if (memcmp (p, "\",pid=", 6) == 0)
