@@ -782,7 +782,11 @@ START_TEST (test_interpret)
                       "\"local_address\":\"0.0.0.0\",\"local_port\":22,\"remote_address\":\"0.0.0.0\","
                       "\"remote_port\":0,\"inode\":1,\"uid\":0,\"user\":\"root\",\"pid\":1,"
                       "\"process\":\"ss\\u001b]0;x\",\"range\":\"well-known\",\"service\":\"ssh\","
-                      "\"extra\":1}]";
+                      "\"extra\":1},"
+                      "{\"protocol\":\"udp\",\"family\":\"ipv6\",\"state\":\"UNCONN\","
+                      "\"local_address\":\"::\",\"local_port\":53,\"remote_address\":\"::\","
+                      "\"remote_port\":0,\"inode\":2,\"uid\":null,\"user\":null,\"pid\":null,"
+                      "\"process\":\"a\\\\x07b\",\"range\":\"well-known\",\"service\":null}]";
 
   for (gsize i = 0; i < G_N_ELEMENTS (ssh_says); i++)
     {
@@ -797,7 +801,10 @@ START_TEST (test_interpret)
 
   result = porthole_remote_interpret ("h", "ssh h", good, strlen (good), "", 0, 0, &error);
   ck_assert_ptr_nonnull (result);
-  ck_assert_uint_eq (result->rows->len, 1);
+  ck_assert_uint_eq (result->rows->len, 2);
+  /* already escaped there (porthole-cli's own "\x07"): not escaped twice */
+  ck_assert_str_eq (json_object_get_string_member (g_ptr_array_index (result->rows, 1), "process"),
+                    "a\\x07b");
   /* remote text escaped; keys outside the contract dropped */
   ck_assert_str_eq (json_object_get_string_member (g_ptr_array_index (result->rows, 0), "process"),
                     "ss\\x1b]0;x");

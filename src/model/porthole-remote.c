@@ -188,8 +188,31 @@ ssh_error (const char *shown, const char *accept_command, const char *err, GErro
   return FALSE;
 }
 
-/* Remote strings are shown to people: escaped, unless clean already (porthole-cli escapes
- * what it prints, and escaping twice would double its backslashes) */
+/* Valid UTF-8 without control, format (bidi, zero-width) or separator characters. Not
+ * porthole_escape_is_clean(), which also wants backslashes escaped: porthole-cli escapes what
+ * it prints, and escaping that again would double its backslashes. */
+static gboolean
+displayable (const char *text)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    switch (g_unichar_type (g_utf8_get_char (p)))
+      {
+      case G_UNICODE_CONTROL:
+      case G_UNICODE_FORMAT:
+      case G_UNICODE_LINE_SEPARATOR:
+      case G_UNICODE_PARAGRAPH_SEPARATOR:
+      case G_UNICODE_UNASSIGNED:
+      case G_UNICODE_SURROGATE:
+        return FALSE;
+      default:
+        break;
+      }
+  return TRUE;
+}
+
+/* Remote strings are shown to people: escaped, unless displayable already */
 static void
 sanitize (JsonNode *node)
 {
@@ -200,7 +223,7 @@ sanitize (JsonNode *node)
         {
           const char *s = json_node_get_string (node);
 
-          if (!porthole_escape_is_clean (s, -1))
+          if (!displayable (s))
             {
               g_autofree char *clean = porthole_escape_text (s, -1, FALSE);
 
