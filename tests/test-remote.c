@@ -666,6 +666,21 @@ START_TEST (test_other_version)
 }
 END_TEST
 
+START_TEST (test_older_cli)
+{
+  Listed listed;
+
+  /* a porthole-cli from before `list --json` took these options: bad input, exit 2 */
+  sshd_start (REMOTE_FAKE, "#!/bin/sh\necho 'porthole-cli: Unknown option --all' >&2\nexit 2\n");
+  list (sshd.port, NULL, 30000, &listed);
+  ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_VERSION),
+                 "%s", listed.error ? listed.error->message : "listed");
+  ck_assert_ptr_nonnull (strstr (listed.error->message, "Unknown option --all"));
+  listed_clear (&listed);
+  sshd_stop ();
+}
+END_TEST
+
 START_TEST (test_enormous)
 {
   Listed listed;
@@ -830,6 +845,7 @@ remote_suite (void)
   tcase_add_test (tc, test_bad_destinations);
   tcase_add_test (tc, test_junk);
   tcase_add_test (tc, test_other_version);
+  tcase_add_test (tc, test_older_cli);
   tcase_add_test (tc, test_enormous);
   tcase_add_test (tc, test_never_ends);
   tcase_add_test (tc, test_dropped_and_cancelled);

@@ -485,6 +485,17 @@ porthole_remote_interpret (const char *shown,
 
   if (strcmp (mark, "porthole-cli") == 0)
     {
+      /* 2 is the contract's "bad input": a porthole-cli that knows no `list --all --json` */
+      if (exit_status == 2)
+        {
+          g_autofree char *line = last_message (err_text);
+
+          g_set_error (error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_VERSION,
+                       _("%s: its porthole-cli refused “list --all --json” (%s): another version; "
+                         "install the same Porthole version there"),
+                       shown, line ? line : _("no message"));
+          return NULL;
+        }
       if (exit_status != 0)
         {
           g_autofree char *line = last_message (err_text);
