@@ -24,7 +24,8 @@ expect()
 
 expect 'list probe scan explain serve --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
-expect '--all --tcp --udp --netns --json --help' porthole-cli list --
+expect '--all --tcp --udp --netns --json --host --hosts-file --help' porthole-cli list --
+expect '--host --hosts-file' porthole-cli list --host web1 --ho
 expect '--json' porthole-cli list --all --j
 expect 'all host' porthole-cli list --netns ''
 expect 'host' porthole-cli list --netns h

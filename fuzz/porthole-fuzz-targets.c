@@ -18,6 +18,7 @@ const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "portlist", porthole_fuzz_portlist },
   { "procnet-file", porthole_fuzz_procnet_file },
   { "procnet-line", porthole_fuzz_procnet_line },
+  { "remote", porthole_fuzz_remote },
   { "services", porthole_fuzz_services },
   { "sockdiag", porthole_fuzz_sockdiag },
   { "ss", porthole_fuzz_ss },

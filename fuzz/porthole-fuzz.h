@@ -24,6 +24,7 @@ int porthole_fuzz_port_lookup (const guint8 *data, gsize size);
 int porthole_fuzz_portlist (const guint8 *data, gsize size);
 int porthole_fuzz_procnet_file (const guint8 *data, gsize size);
 int porthole_fuzz_procnet_line (const guint8 *data, gsize size);
+int porthole_fuzz_remote (const guint8 *data, gsize size);
 int porthole_fuzz_services (const guint8 *data, gsize size);
 int porthole_fuzz_sockdiag (const guint8 *data, gsize size);
 int porthole_fuzz_ss (const guint8 *data, gsize size);

@@ -211,6 +211,8 @@ porthole_cli_list (int argc, char **argv)
   gboolean all = FALSE, tcp = FALSE, udp = FALSE, json = FALSE;
   g_autofree char *netns = NULL;
   gboolean every_netns;
+  g_auto(GStrv) hosts = NULL;
+  g_autofree char *hosts_file = NULL;
   GOptionEntry entries[] = {
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Every socket in every state, not only listeners"), NULL },
     { "tcp", 't', 0, G_OPTION_ARG_NONE, &tcp, N_("TCP sockets"), NULL },
@@ -219,6 +221,8 @@ porthole_cli_list (int argc, char **argv)
       N_("Network namespaces: all (the default; containers too) or host (only this one)"),
       "host|all" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
+    { "host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &hosts, N_("List a remote host over ssh (repeatable)"), N_("HOST") },
+    { "hosts-file", 0, 0, G_OPTION_ARG_FILENAME, &hosts_file, N_("List the hosts in FILE, one a line"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -239,6 +243,8 @@ porthole_cli_list (int argc, char **argv)
 
   if (!tcp && !udp)
     tcp = udp = TRUE;
+  if (hosts != NULL || hosts_file != NULL)
+    return porthole_cli_list_hosts ((const char *const *) hosts, hosts_file, all, tcp, udp, json);
   flags |= (tcp ? PORTHOLE_DUMP_TCP : 0) | (udp ? PORTHOLE_DUMP_UDP : 0) |
            (all ? PORTHOLE_DUMP_ALL_STATES : 0);
 

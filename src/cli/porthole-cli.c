@@ -18,7 +18,7 @@ typedef struct {
 
 /* One line per subcommand (the contract in DESIGN.md). */
 static const Command commands[] = {
-  { "list", porthole_cli_list, "list [--all] [--tcp] [--udp] [--netns host|all] [--json]" },
+  { "list", porthole_cli_list, "list [--all] [--tcp] [--udp] [--netns host|all] [--json] [--host HOST ...] [--hosts-file FILE]" },
   { "explain", porthole_cli_explain, "explain PORT [--json]" },
   { "probe", porthole_cli_probe, "probe TARGET [--timeout SECONDS] [--tls] [--udp] [--json]" },
   { "scan", porthole_cli_scan, "scan HOST PORTS [--concurrency N] [--timeout MS] [--yes] [--json]" },
