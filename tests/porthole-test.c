@@ -27,6 +27,32 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+void
+porthole_test_assert_fixtures_listed (const char *subdir, gconstpointer cases, gsize n_cases,
+                                      gsize stride, gsize name_offset)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PORTHOLE_FIXTURES"), subdir, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  ck_assert_msg (dir != NULL, "no %s", path);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      gboolean listed = FALSE;
+
+      for (gsize i = 0; i < n_cases && !listed; i++)
+        {
+          const char *file = *(const char *const *) ((const guint8 *) cases + i * stride + name_offset);
+
+          listed = strcmp (file, name) == 0;
+        }
+      ck_assert_msg (listed, "tests/fixtures/%s/%s has no expected result", subdir, name);
+      n++;
+    }
+  ck_assert_uint_eq (n, n_cases);
+}
+
 gboolean
 porthole_test_wait_for (gboolean *flag, guint timeout_ms)
 {

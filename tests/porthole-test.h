@@ -35,6 +35,11 @@ G_BEGIN_DECLS
 
 /* Path of a file in tests/fixtures. */
 char *porthole_test_fixture (const char *name);
+/* Every file in tests/fixtures/@subdir is named by one of @n_cases entries of a table of
+ * structs (@stride bytes each) whose const char * at @name_offset is the file name, and there
+ * are no more entries than files: no fixture is left without an expected result. */
+void  porthole_test_assert_fixtures_listed (const char *subdir, gconstpointer cases, gsize n_cases,
+                                            gsize stride, gsize name_offset);
 
 /* Runs the main loop until *@flag becomes TRUE or @timeout_ms passes; returns *@flag. */
 gboolean porthole_test_wait_for (gboolean *flag, guint timeout_ms);

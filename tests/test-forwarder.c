@@ -149,22 +149,8 @@ END_TEST
 
 START_TEST (test_fixtures_all_listed)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("PORTHOLE_FIXTURES"), "cmdline", NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  ck_assert (dir != NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      gboolean listed = FALSE;
-
-      for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-        listed = listed || strcmp (cases[i].file, name) == 0;
-      ck_assert_msg (listed, "tests/fixtures/cmdline/%s has no expected result", name);
-      n++;
-    }
-  ck_assert_uint_eq (n, G_N_ELEMENTS (cases));
+  porthole_test_assert_fixtures_listed ("cmdline", cases, G_N_ELEMENTS (cases), sizeof cases[0],
+                                        G_STRUCT_OFFSET (Case, file));
 }
 END_TEST
 
