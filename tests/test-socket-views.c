@@ -187,7 +187,8 @@ find_row_of (GListModel *model, guint port, const char *protocol, int pid, guint
     {
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
 
-      if (porthole_socket_get_local_port (s) == port &&
+      /* our own namespace: other tests' namespaces may use the same port number meanwhile */
+      if (porthole_socket_get_local_port (s) == port && porthole_socket_get_netns (s) == 0 &&
           (pid == 0 || porthole_socket_get_pid (s) == pid) &&
           (protocol == NULL || strcmp (porthole_socket_get_protocol (s), protocol) == 0))
         {

@@ -86,6 +86,16 @@ porthole_socket_monitor_has_listener (PortholeSocketMonitor *self, const char *p
          (protocol_wanted (protocol, IPPROTO_UDP) && lookup (self, IPPROTO_UDP, port) != NULL);
 }
 
+/* The first of @list in model order in our own namespace (@own) or in any */
+static PortholeSocket *
+first_in (GPtrArray *list, gboolean own)
+{
+  for (guint i = 0; list && i < list->len; i++)
+    if (!own || porthole_socket_get_netns (g_ptr_array_index (list, i)) == 0)
+      return g_ptr_array_index (list, i);
+  return NULL;
+}
+
 PortholeSocket *
 porthole_socket_monitor_find_listener (PortholeSocketMonitor *self, guint port, const char *protocol)
 {
@@ -95,18 +105,28 @@ porthole_socket_monitor_find_listener (PortholeSocketMonitor *self, guint port, 
 
   tcp = protocol_wanted (protocol, IPPROTO_TCP) ? lookup (self, IPPROTO_TCP, port) : NULL;
   udp = protocol_wanted (protocol, IPPROTO_UDP) ? lookup (self, IPPROTO_UDP, port) : NULL;
-  if (tcp == NULL || udp == NULL)
-    return tcp ? g_ptr_array_index (tcp, 0) : udp ? g_ptr_array_index (udp, 0) : NULL;
 
-  /* Both protocols listen there (DNS on 53): the one the model lists first, as a walk would */
-  for (guint i = 0; i < self->items->len; i++)
+  /* This computer's own port first: a container's port of the same number is another port;
+   * then, when both protocols listen there (DNS on 53), the one the model lists first */
+  for (int own = 1; own >= 0; own--)
     {
-      PortholeSocket *s = g_ptr_array_index (self->items, i);
+      PortholeSocket *first_tcp = first_in (tcp, own), *first_udp = first_in (udp, own);
 
-      if (s == g_ptr_array_index (tcp, 0) || s == g_ptr_array_index (udp, 0))
-        return s;
+      if (first_tcp == NULL || first_udp == NULL)
+        {
+          if (first_tcp || first_udp)
+            return first_tcp ? first_tcp : first_udp;
+          continue;
+        }
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          PortholeSocket *s = g_ptr_array_index (self->items, i);
+
+          if (s == first_tcp || s == first_udp)
+            return s;
+        }
     }
-  g_return_val_if_reached (NULL);
+  return NULL;
 }
 
 gboolean

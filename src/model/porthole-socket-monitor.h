@@ -78,7 +78,8 @@ PortholeNameCache *porthole_socket_monitor_get_name_cache (PortholeSocketMonitor
  * Returns a new array of PortholeSocket references. */
 GPtrArray *porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self,
                                                        PortholeSocket        *listener);
-/* The first live listener on @port in model order, or NULL. @protocol: "tcp", "udp" or NULL
+/* The first live listener on @port in model order, in Porthole's own namespace if one is there
+ * (a container's port of that number is another port), else in any; NULL if none. @protocol: "tcp", "udp" or NULL
  * for either. Answered from the listener index, in O(1). */
 PortholeSocket *porthole_socket_monitor_find_listener (PortholeSocketMonitor *self,
                                                        guint                  port,
