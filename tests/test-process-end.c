@@ -86,11 +86,11 @@ START_TEST (test_end_and_force)
 {
   g_autoptr(PortholeSocketMonitor) monitor = new_monitor ();
   pid_t polite = spawn_sleeper (FALSE);
-  pid_t stubborn = spawn_sleeper (TRUE);
+  pid_t defiant = spawn_sleeper (TRUE);
   guint64 polite_start = porthole_proc_read_start_time ("/proc", polite);
-  guint64 stubborn_start = porthole_proc_read_start_time ("/proc", stubborn);
+  guint64 defiant_start = porthole_proc_read_start_time ("/proc", defiant);
   GThread *t1 = g_thread_new ("reap", reaper, GINT_TO_POINTER (polite));
-  GThread *t2 = g_thread_new ("reap", reaper, GINT_TO_POINTER (stubborn));
+  GThread *t2 = g_thread_new ("reap", reaper, GINT_TO_POINTER (defiant));
   Result r;
 
   ck_assert_uint_ne (polite_start, 0);
@@ -100,11 +100,11 @@ START_TEST (test_end_and_force)
   ck_assert_uint_eq (porthole_proc_read_start_time ("/proc", polite), 0);
 
   /* SIGTERM ignored: still running after the grace time, then SIGKILL ends it */
-  r = end_process (monitor, stubborn, stubborn_start, SIGTERM, 300, NULL);
+  r = end_process (monitor, defiant, defiant_start, SIGTERM, 300, NULL);
   ck_assert_ptr_null (r.error);
   ck_assert_int_eq (r.outcome, PORTHOLE_END_STILL_RUNNING);
-  ck_assert_uint_eq (porthole_proc_read_start_time ("/proc", stubborn), stubborn_start);
-  r = end_process (monitor, stubborn, stubborn_start, SIGKILL, 3000, NULL);
+  ck_assert_uint_eq (porthole_proc_read_start_time ("/proc", defiant), defiant_start);
+  r = end_process (monitor, defiant, defiant_start, SIGKILL, 3000, NULL);
   ck_assert_int_eq (r.outcome, PORTHOLE_END_ENDED);
 
   /* Ended already: nothing is signalled */
