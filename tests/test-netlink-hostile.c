@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-tcp-info.h"
 
 #include "porthole-net-error.h"
 #include "porthole-sockdiag.h"
@@ -277,33 +278,12 @@ with_info_length (const guint8 *msg, gsize info_off, gsize len)
   return out;
 }
 
-#define END_OF(field) \
-  (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
-
 /* Every message of the recorded dumps that carries struct tcp_info, rebuilt with the attribute
  * cut to each length from 0 (an older kernel's struct, or a broken one) and grown by up to 64
  * bytes (a newer kernel's): each counter is the recorded one when the attribute holds all of
  * it, else unknown (0, its bit clear); the extra bytes change nothing. */
 START_TEST (test_tcp_info_every_length)
 {
-  static const struct {
-    PortholeTcpInfoFields bit;
-    gsize end;
-  } fields[] = {
-    { PORTHOLE_TCP_INFO_LAST_DATA_SENT, END_OF (tcpi_last_data_sent) },
-    { PORTHOLE_TCP_INFO_LAST_DATA_RECV, END_OF (tcpi_last_data_recv) },
-    { PORTHOLE_TCP_INFO_RTT, END_OF (tcpi_rtt) },
-    { PORTHOLE_TCP_INFO_RTTVAR, END_OF (tcpi_rttvar) },
-    { PORTHOLE_TCP_INFO_SND_CWND, END_OF (tcpi_snd_cwnd) },
-    { PORTHOLE_TCP_INFO_TOTAL_RETRANS, END_OF (tcpi_total_retrans) },
-    { PORTHOLE_TCP_INFO_BYTES_ACKED, END_OF (tcpi_bytes_acked) },
-    { PORTHOLE_TCP_INFO_BYTES_RECEIVED, END_OF (tcpi_bytes_received) },
-    { PORTHOLE_TCP_INFO_SEGS_OUT, END_OF (tcpi_segs_out) },
-    { PORTHOLE_TCP_INFO_SEGS_IN, END_OF (tcpi_segs_in) },
-    { PORTHOLE_TCP_INFO_DELIVERY_RATE, END_OF (tcpi_delivery_rate) },
-    { PORTHOLE_TCP_INFO_BYTES_SENT, END_OF (tcpi_bytes_sent) },
-    { PORTHOLE_TCP_INFO_BYTES_RETRANS, END_OF (tcpi_bytes_retrans) },
-  };
   guint with_info = 0;
 
   for (gsize d = 0; d < G_N_ELEMENTS (dumps); d++)
@@ -359,9 +339,9 @@ START_TEST (test_tcp_info_every_length)
               ck_assert_uint_eq (rows->len, 1);
               r = g_array_index (rows, PortholeSockInfo, 0);
               ck_assert_uint_eq (r.tcp_info_len, cut);
-              for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
-                if (fields[f].end <= cut)
-                  bits |= fields[f].bit;
+              for (gsize f = 0; f < G_N_ELEMENTS (porthole_test_tcp_info_fields); f++)
+                if (porthole_test_tcp_info_fields[f].end <= cut)
+                  bits |= porthole_test_tcp_info_fields[f].bit;
               ck_assert_msg (r.tcp_info_fields == bits, "cut at %" G_GSIZE_FORMAT ": 0x%x", cut,
                              r.tcp_info_fields);
               /* what the recorded row would be with only those fields */

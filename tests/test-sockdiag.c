@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-tcp-info.h"
 #include "porthole-test-sockets.h"
 
 #include "porthole-net-error.h"
@@ -367,38 +368,17 @@ load (const char *name)
   return g_bytes_new_take (contents, len);
 }
 
-#define END_OF(field) \
-  (offsetof (struct tcp_info, field) + sizeof (((struct tcp_info *) NULL)->field))
-
 /* struct tcp_info cut at every length from none to a future kernel's: each counter is taken
  * only when the attribute holds all of it, and the attributes after it are still read. */
 START_TEST (test_tcp_info_lengths)
 {
-  static const struct {
-    PortholeTcpInfoFields bit;
-    gsize end;
-  } fields[] = {
-    { PORTHOLE_TCP_INFO_LAST_DATA_SENT, END_OF (tcpi_last_data_sent) },
-    { PORTHOLE_TCP_INFO_LAST_DATA_RECV, END_OF (tcpi_last_data_recv) },
-    { PORTHOLE_TCP_INFO_RTT, END_OF (tcpi_rtt) },
-    { PORTHOLE_TCP_INFO_RTTVAR, END_OF (tcpi_rttvar) },
-    { PORTHOLE_TCP_INFO_SND_CWND, END_OF (tcpi_snd_cwnd) },
-    { PORTHOLE_TCP_INFO_TOTAL_RETRANS, END_OF (tcpi_total_retrans) },
-    { PORTHOLE_TCP_INFO_BYTES_ACKED, END_OF (tcpi_bytes_acked) },
-    { PORTHOLE_TCP_INFO_BYTES_RECEIVED, END_OF (tcpi_bytes_received) },
-    { PORTHOLE_TCP_INFO_SEGS_OUT, END_OF (tcpi_segs_out) },
-    { PORTHOLE_TCP_INFO_SEGS_IN, END_OF (tcpi_segs_in) },
-    { PORTHOLE_TCP_INFO_DELIVERY_RATE, END_OF (tcpi_delivery_rate) },
-    { PORTHOLE_TCP_INFO_BYTES_SENT, END_OF (tcpi_bytes_sent) },
-    { PORTHOLE_TCP_INFO_BYTES_RETRANS, END_OF (tcpi_bytes_retrans) },
-  };
   gsize full;
   g_autofree guint8 *ti = tcp_info_bytes (300, &full);
 
   /* the kernel ABI, whatever our headers say: Linux 2.6's struct ends after total_retrans */
-  ck_assert_uint_eq (END_OF (tcpi_total_retrans), 104);
-  ck_assert_uint_eq (END_OF (tcpi_bytes_received), 136);
-  ck_assert_uint_eq (END_OF (tcpi_bytes_retrans), 216);
+  ck_assert_uint_eq (PORTHOLE_TEST_TCP_INFO_END_OF (tcpi_total_retrans), 104);
+  ck_assert_uint_eq (PORTHOLE_TEST_TCP_INFO_END_OF (tcpi_bytes_received), 136);
+  ck_assert_uint_eq (PORTHOLE_TEST_TCP_INFO_END_OF (tcpi_bytes_retrans), 216);
 
   for (gsize len = 0; len <= full; len++)
     {
@@ -422,9 +402,9 @@ START_TEST (test_tcp_info_lengths)
       ck_assert_msg (r->flags & PORTHOLE_SOCKINFO_V6ONLY, "length %" G_GSIZE_FORMAT, len);
       ck_assert (r->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
       ck_assert_uint_eq (r->tcp_info_len, len);
-      for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
-        if (fields[f].end <= len)
-          want |= fields[f].bit;
+      for (gsize f = 0; f < G_N_ELEMENTS (porthole_test_tcp_info_fields); f++)
+        if (porthole_test_tcp_info_fields[f].end <= len)
+          want |= porthole_test_tcp_info_fields[f].bit;
       ck_assert_msg (r->tcp_info_fields == want, "length %" G_GSIZE_FORMAT
                      ": fields 0x%x, want 0x%x", len, r->tcp_info_fields, want);
 #define EXPECT(bit, value) ((want & PORTHOLE_TCP_INFO_##bit) ? (value) : 0)
@@ -492,12 +472,12 @@ START_TEST (test_tcp_info_absent_udp_and_twice)
   /* a full one, then a short one: nothing of the first is left over */
   g_byte_array_set_size (with_info, 0);
   put_attr_data (with_info, INET_DIAG_INFO, ti, full);
-  put_attr_data (with_info, INET_DIAG_INFO, ti, END_OF (tcpi_rtt));
+  put_attr_data (with_info, INET_DIAG_INFO, ti, PORTHOLE_TEST_TCP_INFO_END_OF (tcpi_rtt));
   put_diag (twice, 0, AF_INET, PORTHOLE_TCP_ESTABLISHED, 40001, 22, 1, with_info);
   g_array_set_size (rows, 0);
   ck_assert (parse (twice, rows, NULL, NULL, NULL));
   r = &g_array_index (rows, PortholeSockInfo, 0);
-  ck_assert_uint_eq (r->tcp_info_len, END_OF (tcpi_rtt));
+  ck_assert_uint_eq (r->tcp_info_len, PORTHOLE_TEST_TCP_INFO_END_OF (tcpi_rtt));
   ck_assert_uint_eq (r->tcp_info_fields, PORTHOLE_TCP_INFO_LAST_DATA_SENT |
                                          PORTHOLE_TCP_INFO_LAST_DATA_RECV | PORTHOLE_TCP_INFO_RTT);
   ck_assert_uint_eq (r->bytes_acked, 0);
