@@ -141,19 +141,23 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable 
   porthole_monitor_containers_free (containers);
 }
 
-/* Between full reads, a namespace's connections are taken as the last refresh left them */
+/* Between full reads, the connections of the namespaces in @kept (read for their listeners
+ * only) are taken as the last refresh left them: one pass over the live rows for them all */
 static void
-keep_connections (PortholeMonitorRefresh *rd, guint64 netns, GArray *rows)
+keep_connections (PortholeMonitorRefresh *rd, GHashTable *kept, GArray *rows)
 {
   GHashTableIter iter;
   gpointer key;
 
+  if (g_hash_table_size (kept) == 0)
+    return;
   g_hash_table_iter_init (&iter, rd->live);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       const PortholeSockInfo *info = key;
 
-      if (info->netns == netns && !porthole_sockinfo_is_listening (info))
+      if (info->netns != 0 && !porthole_sockinfo_is_listening (info) &&
+          g_hash_table_contains (kept, &info->netns))
         g_array_append_vals (rows, info, 1);
     }
 }
@@ -165,6 +169,7 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
 {
   g_autoptr(GArray) namespaces = porthole_netns_list (rd->proc_root, NULL);
   g_autoptr(GHashTable) known = g_steal_pointer (&rd->read_ns);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
 
   /* the namespaces read in full from now on: those there now and read in full once */
   rd->read_ns = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -189,9 +194,13 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
             }
           continue;
         }
-      if (listeners_only)
-        keep_connections (rd, ns->id, rows);
-      g_hash_table_add (rd->read_ns, g_memdup2 (&ns->id, sizeof ns->id));
+      {
+        guint64 *id = g_memdup2 (&ns->id, sizeof ns->id);
+
+        g_hash_table_add (rd->read_ns, id);   /* owns it; kept borrows */
+        if (listeners_only)
+          g_hash_table_add (kept, id);
+      }
       if (ns->own)
         rd->source = source;
       else
@@ -202,6 +211,7 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
           g_hash_table_insert (ns_pids, id, GINT_TO_POINTER (ns->pid));
         }
     }
+  keep_connections (rd, kept, rows);
   return TRUE;
 }
 
