@@ -171,6 +171,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       gboolean sysctl_changed = memcmp (&self->sysctl, &rd->sysctl, sizeof rd->sysctl) != 0;
 
       apply_changes (self, rd);
+      porthole_monitor_traffic_apply (self, rd);
       porthole_monitor_published_apply (self, rd);
       g_clear_pointer (&self->read_ns, g_hash_table_unref);
       self->read_ns = g_steal_pointer (&rd->read_ns);

@@ -39,6 +39,8 @@ struct _PortholeSocketMonitor {
   gint64             names_refreshed;
   guint              generation;   /* refreshes started */
   GHashTable        *read_ns;      /* guint64* ids of namespaces read in every state once */
+  GHashTable        *moving;       /* PortholeSocket (ref) whose rate is not 0 */
+  gint64             sampled_at;   /* monotonic time of the last applied dump, 0 before */
 
   guint              timer_id;
   guint              linger_id;
@@ -71,6 +73,7 @@ enum {
   SOCKET_OPENED,
   SOCKET_CLOSED,
   CONTAINERS_CHANGED,
+  TRAFFIC_CHANGED,
   N_SIGNALS
 };
 
@@ -109,6 +112,8 @@ typedef struct {
   PortholeSysctl     sysctl;
   GHashTable        *published;  /* PortholeSocket (ref) -> PortholePublished, for every live row */
   gboolean           has_containers;
+  GArray            *updated;    /* PortholeCounterUpdate: live rows whose counters moved */
+  gint64             sampled_at; /* when the dump was made */
 } PortholeMonitorRefresh;
 
 void     porthole_monitor_refresh_free (gpointer data);
@@ -151,5 +156,22 @@ GHashTable *porthole_monitor_listeners_new (void);
 void        porthole_monitor_listeners_count (PortholeSocketMonitor *self,
                                               PortholeSocket        *socket,
                                               int                    delta);
+/* The live TCP listener that accepted @connection (same namespace and port; the one bound to
+ * its address, else a wildcard one), or NULL: a client's side, or a listener gone */
+PortholeSocket *porthole_monitor_listener_serving (PortholeSocketMonitor *self,
+                                                   PortholeSocket        *connection);
+
+/* ---- traffic (porthole-socket-monitor-traffic.c) ---------------------------------------- */
+
+/* A live socket whose counters moved, as the worker found it */
+typedef struct {
+  PortholeSocket   *item;   /* a reference */
+  PortholeSockInfo  row;
+} PortholeCounterUpdate;
+
+void porthole_monitor_counter_update_clear (gpointer data);
+/* Main thread, after the change list is applied: counters, rates, listeners' totals, the
+ * sockets that stopped moving; emits "traffic-changed" once when anything moved */
+void porthole_monitor_traffic_apply (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ porthole_monitor_refresh_free (gpointer data)
   g_clear_pointer (&rd->api, g_ptr_array_unref);
   g_clear_pointer (&rd->published, g_hash_table_unref);
   g_clear_pointer (&rd->read_ns, g_hash_table_unref);
+  g_clear_pointer (&rd->updated, g_array_unref);
   g_free (rd);
 }
 
@@ -255,9 +256,12 @@ porthole_monitor_refresh_worker (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  rd->sampled_at = g_get_monotonic_time ();
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  rd->updated = g_array_new (FALSE, FALSE, sizeof (PortholeCounterUpdate));
+  g_array_set_clear_func (rd->updated, porthole_monitor_counter_update_clear);
   seen = g_hash_table_new (NULL, NULL);
   fresh_keys = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
   for (guint i = 0; i < rows->len; i++)
@@ -266,7 +270,18 @@ porthole_monitor_refresh_worker (GTask        *task,
 
       item = g_hash_table_lookup (rd->live, info);
       if (item != NULL)
-        g_hash_table_add (seen, item);
+        {
+          /* the item's counters are not changed while a refresh is in flight */
+          const PortholeSockInfo *was = porthole_socket_get_info (item);
+
+          g_hash_table_add (seen, item);
+          if ((info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) && porthole_sockinfo_counters_moved (was, info))
+            {
+              PortholeCounterUpdate update = { g_object_ref (item), *info };
+
+              g_array_append_val (rd->updated, update);
+            }
+        }
       else if (g_hash_table_add (fresh_keys, info))   /* the kernel may list a row twice */
         g_array_append_val (fresh, i);
     }

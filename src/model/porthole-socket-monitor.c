@@ -276,6 +276,7 @@ porthole_socket_monitor_dispose (GObject *object)
   g_clear_object (&self->names);
   g_clear_object (&self->names_api);
   g_hash_table_remove_all (self->published);
+  g_hash_table_remove_all (self->moving);
   G_OBJECT_CLASS (porthole_socket_monitor_parent_class)->dispose (object);
 }
 
@@ -287,6 +288,8 @@ porthole_socket_monitor_finalize (GObject *object)
   g_hash_table_unref (self->live);
   g_hash_table_unref (self->listeners);
   g_hash_table_unref (self->published);
+  g_hash_table_unref (self->moving);
+  g_clear_pointer (&self->read_ns, g_hash_table_unref);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->pending_waiters);
   g_ptr_array_unref (self->active_waiters);
@@ -383,6 +386,11 @@ porthole_socket_monitor_class_init (PortholeSocketMonitorClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, PORTHOLE_TYPE_SOCKET);
   signals[CONTAINERS_CHANGED] = g_signal_new ("containers-changed", G_TYPE_FROM_CLASS (klass),
                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (GPtrArray of PortholeSocket): once per refresh, the sockets whose counters or rates
+   * changed (each also notified "rate"); listeners count what their connections moved */
+  signals[TRAFFIC_CHANGED] = g_signal_new ("traffic-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                           G_TYPE_PTR_ARRAY);
 }
 
 static void
@@ -391,6 +399,7 @@ porthole_socket_monitor_init (PortholeSocketMonitor *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->published = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->live = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
+  self->moving = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->listeners = porthole_monitor_listeners_new ();
   self->pending_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->active_waiters = g_ptr_array_new_with_free_func (g_object_unref);

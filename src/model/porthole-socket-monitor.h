@@ -28,7 +28,12 @@ G_DECLARE_FINAL_TYPE (PortholeSocketMonitor, porthole_socket_monitor, PORTHOLE, 
  * (PortholeDumpFlags; default every protocol, family and state), proc-root and force-proc
  * (construct-only, for tests), source (PortholeSource of the last dump), error (message of the
  * last failed refresh or NULL), hidden-owners (sockets whose process we could not see), sysctl
- * changes are announced with notify::sysctl. */
+ * changes are announced with notify::sysctl.
+ *
+ * Traffic: a TCP row whose counters moved keeps its place (no items-changed); the item's
+ * counters are updated, it notifies "rate", and "traffic-changed" (a GPtrArray of the sockets
+ * concerned) is emitted once per refresh in which anything moved or stopped moving. A listener
+ * counts the payload through the connections it accepted. */
 
 PortholeSocketMonitor *porthole_socket_monitor_new (void);
 
