@@ -173,6 +173,7 @@ typedef struct {
   guint64 received;
   double  send_rate;
   double  receive_rate;
+  guint   closed_at;   /* the traffic generation it closed in, 0 while live */
 } Accounted;
 
 struct _PortholePrograms {
@@ -181,6 +182,8 @@ struct _PortholePrograms {
   GPtrArray             *items;     /* PortholeProgram, in the order first seen */
   GHashTable            *by_key;    /* guint64* key (in the program) -> program */
   GHashTable            *accounted; /* PortholeSocket (ref) -> Accounted */
+  GPtrArray             *closing;   /* PortholeSocket (ref) closed, still in accounted */
+  guint                  generation; /* traffic-changed emissions seen, from 1 */
   gulong                 handlers[3];
 };
 
@@ -329,14 +332,25 @@ on_socket_closed (PortholeSocketMonitor *monitor, PortholeSocket *socket, gpoint
   if (program == NULL)
     return;
   count (program, socket, -1);
-  /* its totals stay with the program; its rate goes */
+  /* its totals stay with the program, with what it moved since last added up (the monitor
+   * gives a closing connection its final counters before it says it closed); its rate goes */
   a = g_hash_table_lookup (self->accounted, socket);
   if (a != NULL)
     {
+      guint64 sent = porthole_socket_get_bytes_sent (socket);
+      guint64 received = porthole_socket_get_bytes_received (socket);
+
+      program->bytes_sent += sent > a->sent ? sent - a->sent : 0;
+      program->bytes_received += received > a->received ? received - a->received : 0;
       program->send_rate = MAX (0, program->send_rate - a->send_rate);
       program->receive_rate = MAX (0, program->receive_rate - a->receive_rate);
       sweep_crumbs (program);
-      g_hash_table_remove (self->accounted, socket);
+      a->sent = sent;
+      a->received = received;
+      a->send_rate = a->receive_rate = 0;
+      /* kept a little: the kernel's word of its last bytes may come with the next refresh */
+      a->closed_at = self->generation + 1;
+      g_ptr_array_add (self->closing, g_object_ref (socket));
       g_object_notify_by_pspec (G_OBJECT (program), program_props[PROGRAM_PROP_RATE]);
     }
   prune (self);
@@ -349,6 +363,8 @@ on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, gpointer
   PortholePrograms *self = data;
   g_autoptr(GPtrArray) touched = g_ptr_array_new ();
 
+  self->generation++;
+
   for (guint i = 0; i < sockets->len; i++)
     {
       PortholeSocket *socket = g_ptr_array_index (sockets, i);
@@ -356,12 +372,27 @@ on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, gpointer
       Accounted *a;
       guint64 sent, received;
 
-      if (porthole_socket_is_listening (socket) || porthole_socket_get_closed (socket))
+      if (porthole_socket_is_listening (socket))
         continue;
       program = porthole_programs_lookup (self, socket);
       a = g_hash_table_lookup (self->accounted, socket);
       if (program == NULL)
         continue;
+      if (porthole_socket_get_closed (socket))
+        {
+          /* a closed connection's last bytes: counted, no rate */
+          if (a != NULL)
+            {
+              sent = porthole_socket_get_bytes_sent (socket);
+              received = porthole_socket_get_bytes_received (socket);
+              program->bytes_sent += sent > a->sent ? sent - a->sent : 0;
+              program->bytes_received += received > a->received ? received - a->received : 0;
+              a->sent = MAX (a->sent, sent);
+              a->received = MAX (a->received, received);
+              g_object_notify_by_pspec (G_OBJECT (program), program_props[PROGRAM_PROP_RATE]);
+            }
+          continue;
+        }
       if (a == NULL)
         {
           a = g_new0 (Accounted, 1);
@@ -396,6 +427,20 @@ on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, gpointer
       program->history.count = MIN (program->history.count + 1, PORTHOLE_TRAFFIC_SAMPLES);
       g_object_notify_by_pspec (G_OBJECT (program), program_props[PROGRAM_PROP_RATE]);
     }
+  /* closed connections are not waited for past the refresh after they closed */
+  for (guint i = 0; i < self->closing->len;)
+    {
+      PortholeSocket *socket = g_ptr_array_index (self->closing, i);
+      Accounted *a = g_hash_table_lookup (self->accounted, socket);
+
+      if (a == NULL || a->closed_at < self->generation)
+        {
+          g_hash_table_remove (self->accounted, socket);
+          g_ptr_array_remove_index_fast (self->closing, i);
+        }
+      else
+        i++;
+    }
   prune (self);
   if (touched->len > 0)
     g_signal_emit (self, signals[CHANGED], 0);
@@ -411,6 +456,7 @@ porthole_programs_dispose (GObject *object)
       g_clear_signal_handler (&self->handlers[i], self->monitor);
   g_clear_object (&self->monitor);
   g_hash_table_remove_all (self->accounted);
+  g_ptr_array_set_size (self->closing, 0);
   G_OBJECT_CLASS (porthole_programs_parent_class)->dispose (object);
 }
 
@@ -421,6 +467,7 @@ porthole_programs_finalize (GObject *object)
 
   g_hash_table_unref (self->by_key);
   g_hash_table_unref (self->accounted);
+  g_ptr_array_unref (self->closing);
   g_ptr_array_unref (self->items);
   G_OBJECT_CLASS (porthole_programs_parent_class)->finalize (object);
 }
@@ -442,6 +489,7 @@ porthole_programs_init (PortholePrograms *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_key = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->accounted = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  self->closing = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 PortholePrograms *

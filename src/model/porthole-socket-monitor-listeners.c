@@ -223,3 +223,14 @@ porthole_monitor_listener_serving (PortholeSocketMonitor *self, PortholeSocket *
     }
   return wildcard;
 }
+
+PortholeSocket *
+porthole_monitor_listener_at (PortholeSocketMonitor *self, guint8 protocol, guint port, guint64 netns)
+{
+  GPtrArray *list = lookup (self, protocol, port);
+
+  for (guint i = 0; list && i < list->len; i++)
+    if (porthole_socket_get_netns (g_ptr_array_index (list, i)) == netns)
+      return g_ptr_array_index (list, i);
+  return NULL;
+}

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "porthole-container-names.h"
+#include "porthole-destroy-watch.h"
 #include "porthole-name-cache.h"
+#include "porthole-services.h"
 #include "porthole-socket-monitor.h"
 #include "porthole-socket-private.h"
 
@@ -40,6 +42,9 @@ struct _PortholeSocketMonitor {
   guint              generation;   /* refreshes started */
   GHashTable        *read_ns;      /* guint64* ids of namespaces read in every state once */
   GHashTable        *moving;       /* PortholeSocket (ref) whose rate is not 0 */
+  PortholeDestroyWatch *destroy;   /* TCP closes between refreshes, in our namespace */
+  gboolean           destroy_tried;
+  GPtrArray         *recent_closed; /* PortholeSocket (ref) the last refresh closed */
   gint64             sampled_at;   /* monotonic time of the last applied dump, 0 before */
 
   guint              timer_id;
@@ -105,6 +110,9 @@ typedef struct {
   gboolean           full;         /* other namespaces read in every state, not only listeners */
   GHashTable        *read_ns;      /* in: a copy of the monitor's; out: the namespaces there now */
   GPtrArray         *api;        /* PortholeContainerInfo copies (ids, ports) or NULL */
+  PortholeDestroyWatch *destroy; /* the monitor's, or NULL; taken from by the worker alone */
+  GPtrArray         *recent;     /* the rows the last refresh closed: their destroy events may
+                                  * come after that dump (the kernel sends them from a work queue) */
   /* out */
   GPtrArray         *added;      /* new PortholeSocket */
   GPtrArray         *removed;    /* PortholeSocket from @live that are gone */
@@ -113,6 +121,9 @@ typedef struct {
   GHashTable        *published;  /* PortholeSocket (ref) -> PortholePublished, for every live row */
   gboolean           has_containers;
   GArray            *updated;    /* PortholeCounterUpdate: live rows whose counters moved */
+  GArray            *finals;     /* PortholeCounterUpdate: removed rows' last counters (destroy events) */
+  GPtrArray         *flashed;    /* new PortholeSocket that opened and closed since the last dump */
+  GArray            *summaries;  /* PortholeDestroySummary: closes past the destroy watch's rows */
   gint64             sampled_at; /* when the dump was made */
 } PortholeMonitorRefresh;
 
@@ -122,8 +133,17 @@ void     porthole_monitor_refresh_worker (GTask        *task,
                                           gpointer      source,
                                           gpointer      task_data,
                                           GCancellable *cancellable);
+/* The service a row is about: its own port's for a listener, else the server side's */
+const char *porthole_monitor_pick_service (PortholeServices       *services,
+                                           const PortholeSockInfo *info,
+                                           const PortholeSysctl   *sysctl);
 /* Whether a socket with this status counts in "hidden-owners" */
 gboolean porthole_monitor_owner_is_hidden (PortholeOwnerStatus status);
+
+/* Worker: takes the closes the destroy watch saw since the last refresh: final counters for
+ * the removed rows (rd->finals), for new TIME_WAIT rows, and items for the connections that
+ * opened and closed in between (rd->flashed); closes past its rows in rd->summaries */
+void     porthole_monitor_take_closes (PortholeMonitorRefresh *rd);
 
 /* ---- containers and published ports (porthole-socket-monitor-containers.c) -------------- */
 
@@ -160,6 +180,11 @@ void        porthole_monitor_listeners_count (PortholeSocketMonitor *self,
  * its address, else a wildcard one), or NULL: a client's side, or a listener gone */
 PortholeSocket *porthole_monitor_listener_serving (PortholeSocketMonitor *self,
                                                    PortholeSocket        *connection);
+/* The first live listener on @port in namespace @netns, or NULL */
+PortholeSocket *porthole_monitor_listener_at (PortholeSocketMonitor *self,
+                                              guint8                 protocol,
+                                              guint                  port,
+                                              guint64                netns);
 
 /* ---- traffic (porthole-socket-monitor-traffic.c) ---------------------------------------- */
 
@@ -170,8 +195,16 @@ typedef struct {
 } PortholeCounterUpdate;
 
 void porthole_monitor_counter_update_clear (gpointer data);
-/* Main thread, after the change list is applied: counters, rates, listeners' totals, the
- * sockets that stopped moving; emits "traffic-changed" once when anything moved */
-void porthole_monitor_traffic_apply (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd);
+
+typedef struct _PortholeTrafficPass PortholeTrafficPass;
+/* Main thread, before the change list is applied: the counters of live rows that moved and
+ * the final ones of connections that closed. NULL when nothing moved or was moving. */
+PortholeTrafficPass *porthole_monitor_traffic_begin (PortholeSocketMonitor  *self,
+                                                     PortholeMonitorRefresh *rd);
+/* After it: new connections' first rates, listeners' totals, the sockets that stopped moving;
+ * emits "traffic-changed" once when anything moved; frees @pass */
+void porthole_monitor_traffic_end (PortholeSocketMonitor  *self,
+                                   PortholeMonitorRefresh *rd,
+                                   PortholeTrafficPass    *pass);
 
 G_END_DECLS

@@ -33,6 +33,10 @@ porthole_monitor_refresh_free (gpointer data)
   g_clear_pointer (&rd->published, g_hash_table_unref);
   g_clear_pointer (&rd->read_ns, g_hash_table_unref);
   g_clear_pointer (&rd->updated, g_array_unref);
+  g_clear_pointer (&rd->finals, g_array_unref);
+  g_clear_pointer (&rd->recent, g_ptr_array_unref);
+  g_clear_pointer (&rd->flashed, g_ptr_array_unref);
+  g_clear_pointer (&rd->summaries, g_array_unref);
   g_free (rd);
 }
 
@@ -43,8 +47,8 @@ porthole_monitor_owner_is_hidden (PortholeOwnerStatus status)
          status == PORTHOLE_OWNER_GONE;
 }
 
-static const char *
-pick_service (PortholeServices *services, const PortholeSockInfo *info, const PortholeSysctl *sysctl)
+const char *
+porthole_monitor_pick_service (PortholeServices *services, const PortholeSockInfo *info, const PortholeSysctl *sysctl)
 {
   const char *proto = info->protocol == IPPROTO_UDP ? "udp" : "tcp";
   const char *local = porthole_services_lookup (services, info->local_port, proto);
@@ -131,7 +135,7 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable 
           user = name;
         }
       {
-        PortholeSocket *item = porthole_socket_new (info, &owner, user, pick_service (services, info, &rd->sysctl), now);
+        PortholeSocket *item = porthole_socket_new (info, &owner, user, porthole_monitor_pick_service (services, info, &rd->sysctl), now);
 
         if (rd->all_namespaces)
           porthole_monitor_containers_assign (containers, item,
@@ -287,6 +291,9 @@ porthole_monitor_refresh_worker (GTask        *task,
     }
 
   rd->removed = g_ptr_array_new_with_free_func (g_object_unref);
+  rd->finals = g_array_new (FALSE, FALSE, sizeof (PortholeCounterUpdate));
+  g_array_set_clear_func (rd->finals, porthole_monitor_counter_update_clear);
+  rd->flashed = g_ptr_array_new_with_free_func (g_object_unref);
   if (g_hash_table_size (seen) != g_hash_table_size (rd->live))
     {
       g_hash_table_iter_init (&iter, rd->live);
@@ -299,6 +306,10 @@ porthole_monitor_refresh_worker (GTask        *task,
   if (fresh->len > 0)
     make_items (rd, rows, fresh, ns_pids);
   rd->has_containers = g_hash_table_size (ns_pids) > 0;
+  if (rd->destroy != NULL && !rd->first)
+    porthole_monitor_take_closes (rd);
+  else if (rd->destroy != NULL)   /* what closed before the first table is not news */
+    porthole_destroy_batch_free (porthole_destroy_watch_take (rd->destroy));
   if (rd->all_namespaces)
     {
       g_autoptr(GPtrArray) items = live_items (rd, seen);

@@ -289,6 +289,8 @@ porthole_socket_monitor_finalize (GObject *object)
   g_hash_table_unref (self->listeners);
   g_hash_table_unref (self->published);
   g_hash_table_unref (self->moving);
+  porthole_destroy_watch_free (self->destroy);
+  g_clear_pointer (&self->recent_closed, g_ptr_array_unref);
   g_clear_pointer (&self->read_ns, g_hash_table_unref);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->pending_waiters);

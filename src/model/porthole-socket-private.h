@@ -32,6 +32,10 @@ void     porthole_socket_update_counters (PortholeSocket         *self,
                                           const PortholeSockInfo *now,
                                           gint64                  since,
                                           gint64                  sample_time);
+/* Worker, before the item is published: a TIME_WAIT row (which has no counters) of a
+ * connection whose destroy event carried them takes them, silently */
+void     porthole_socket_take_final_counters (PortholeSocket         *self,
+                                              const PortholeSockInfo *final);
 /* Main thread: a socket seen for the first time after the first refresh moved all its
  * counters since @since (it began after that): sampled as its first rate */
 void     porthole_socket_start_counters (PortholeSocket *self,

@@ -31,6 +31,10 @@ struct _PortholeSocket {
   PortholeContainerRef *container;   /* NULL on the host */
   PortholePublished    *published;
   PortholeTraffic      *traffic;     /* made when it first moves data */
+  /* payload, worked out from each row as the kernel gave it (its state tells whether the
+   * counters hold a FIN), so a final row in CLOSE counts the same as the live ones */
+  guint64               payload_sent;
+  guint64               payload_received;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocket, porthole_socket, G_TYPE_OBJECT)
@@ -220,6 +224,8 @@ porthole_socket_new (const PortholeSockInfo    *info,
     }
 
   self->info = *info;
+  self->payload_sent = porthole_sockinfo_payload_sent (info);
+  self->payload_received = porthole_sockinfo_payload_received (info);
   self->user = user ? g_ref_string_new_intern (user) : NULL;
   self->service = service ? g_ref_string_new_intern (service) : NULL;
   self->pid = owner ? owner->pid : 0;
@@ -484,8 +490,10 @@ porthole_socket_update_counters (PortholeSocket         *self,
   guint64 sent, received;
 
   g_return_if_fail (PORTHOLE_IS_SOCKET (self));
-  sent = delta (porthole_traffic_payload_sent (now), porthole_traffic_payload_sent (&self->info));
-  received = delta (porthole_traffic_payload_received (now), porthole_traffic_payload_received (&self->info));
+  sent = delta (porthole_sockinfo_payload_sent (now), self->payload_sent);
+  received = delta (porthole_sockinfo_payload_received (now), self->payload_received);
+  self->payload_sent = MAX (self->payload_sent, porthole_sockinfo_payload_sent (now));
+  self->payload_received = MAX (self->payload_received, porthole_sockinfo_payload_received (now));
 
   /* the identity stays; the counters and what the kernel says about them are replaced */
   self->info.flags = (self->info.flags & ~PORTHOLE_SOCKINFO_HAS_TCP_INFO) | (now->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
@@ -513,11 +521,33 @@ porthole_socket_update_counters (PortholeSocket         *self,
 }
 
 void
+porthole_socket_take_final_counters (PortholeSocket *self, const PortholeSockInfo *final)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+  self->payload_sent = porthole_sockinfo_payload_sent (final);
+  self->payload_received = porthole_sockinfo_payload_received (final);
+  self->info.flags |= final->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO;
+  self->info.bytes_sent = final->bytes_sent;
+  self->info.bytes_acked = final->bytes_acked;
+  self->info.bytes_received = final->bytes_received;
+  self->info.bytes_retrans = final->bytes_retrans;
+  self->info.segs_in = final->segs_in;
+  self->info.segs_out = final->segs_out;
+  self->info.rtt_us = final->rtt_us;
+  self->info.rttvar_us = final->rttvar_us;
+  self->info.total_retrans = final->total_retrans;
+  self->info.snd_cwnd = final->snd_cwnd;
+  self->info.delivery_rate = final->delivery_rate;
+  self->info.tcp_info_fields = final->tcp_info_fields;
+  self->info.tcp_info_len = final->tcp_info_len;
+}
+
+void
 porthole_socket_start_counters (PortholeSocket *self, gint64 since, gint64 sample_time)
 {
   g_return_if_fail (PORTHOLE_IS_SOCKET (self));
-  porthole_traffic_sample (ensure_traffic (self), porthole_traffic_payload_sent (&self->info),
-                           porthole_traffic_payload_received (&self->info), sample_time - since);
+  porthole_traffic_sample (ensure_traffic (self), self->payload_sent, self->payload_received,
+                           sample_time - since);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
 }
 
@@ -561,7 +591,7 @@ porthole_socket_get_bytes_sent (PortholeSocket *self)
 {
   if (porthole_sockinfo_is_listening (&self->info))
     return self->traffic ? self->traffic->served_sent : 0;
-  return porthole_traffic_payload_sent (&self->info);
+  return self->payload_sent;
 }
 
 guint64
@@ -569,7 +599,7 @@ porthole_socket_get_bytes_received (PortholeSocket *self)
 {
   if (porthole_sockinfo_is_listening (&self->info))
     return self->traffic ? self->traffic->served_received : 0;
-  return porthole_traffic_payload_received (&self->info);
+  return self->payload_received;
 }
 
 double porthole_socket_get_send_rate (PortholeSocket *self) { return self->traffic ? self->traffic->send_rate : 0; }

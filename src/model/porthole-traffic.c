@@ -32,35 +32,3 @@ porthole_traffic_copy_history (const PortholeTraffic *traffic, double *out, guin
     out[i] = traffic->history[(start + i) % PORTHOLE_TRAFFIC_SAMPLES];
   return n;
 }
-
-guint64
-porthole_traffic_payload_sent (const PortholeSockInfo *info)
-{
-  if (porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_SENT | PORTHOLE_TCP_INFO_BYTES_RETRANS))
-    return info->bytes_sent >= info->bytes_retrans ? info->bytes_sent - info->bytes_retrans : 0;
-  /* Before Linux 4.19 only what the peer acknowledged is known, which counts the SYN and FIN */
-  if (porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_ACKED))
-    return info->bytes_acked;
-  return 0;
-}
-
-guint64
-porthole_traffic_payload_received (const PortholeSockInfo *info)
-{
-  if (!porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_RECEIVED) || info->bytes_received == 0)
-    return 0;
-  /* The peer's FIN takes a sequence number, which the kernel counts as a byte received. It has
-   * arrived in these states, and in CLOSE too after a graceful end (the state a socket is
-   * destroyed in); a connection ended by a reset is then one byte low. */
-  switch (info->state)
-    {
-    case PORTHOLE_TCP_CLOSE_WAIT:
-    case PORTHOLE_TCP_LAST_ACK:
-    case PORTHOLE_TCP_CLOSING:
-    case PORTHOLE_TCP_TIME_WAIT:
-    case PORTHOLE_TCP_CLOSE:
-      return info->bytes_received - 1;
-    default:
-      return info->bytes_received;
-    }
-}

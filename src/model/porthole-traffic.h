@@ -29,10 +29,4 @@ void   porthole_traffic_sample (PortholeTraffic *traffic,
 /* The newest up to @n_out samples, oldest first */
 guint  porthole_traffic_copy_history (const PortholeTraffic *traffic, double *out, guint n_out);
 
-/* Application bytes through a TCP socket, from its tcp_info counters: what the program wrote
- * and read, without what the kernel counts besides (the SYN and the FIN each take one
- * sequence number, and a retransmitted byte is sent twice). 0 when unknown. */
-guint64 porthole_traffic_payload_sent (const PortholeSockInfo *info);
-guint64 porthole_traffic_payload_received (const PortholeSockInfo *info);
-
 G_END_DECLS
