@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Traffic in the model, on real loopback connections in a private network namespace that each
@@ -606,6 +608,100 @@ START_TEST (test_close_storm)
 }
 END_TEST
 
+/* A child in a network namespace of its own: listens on 127.0.0.1, makes one short connection
+ * to itself on command (N bytes up, M down, the client closing first), exits on the next */
+static pid_t
+spawn_namespace_child (guint64 n, guint64 m, guint16 *port, int *command_fd, int *ack_fd)
+{
+  int command[2], ack[2];
+  pid_t pid;
+
+  ck_assert_int_eq (pipe2 (command, O_CLOEXEC), 0);
+  ck_assert_int_eq (pipe2 (ack, O_CLOEXEC), 0);
+  pid = fork ();
+  ck_assert_int_ge (pid, 0);
+  if (pid == 0)
+    {
+      int listener, client, server;
+      guint16 p;
+      char c;
+
+      close (command[1]);
+      close (ack[0]);
+      if (!porthole_test_enter_netns (NULL))
+        _exit (1);
+      make_pair (AF_INET, "127.0.0.1", &listener, &client, &server);
+      close (client);
+      close (server);
+      p = local_port (listener);
+      if (write (ack[1], &p, sizeof p) != sizeof p || read (command[0], &c, 1) != 1)
+        _exit (1);
+      {
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (p) };
+
+        inet_pton (AF_INET, "127.0.0.1", &sin.sin_addr);
+        client = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (connect (client, (struct sockaddr *) &sin, sizeof sin) != 0)
+          _exit (1);
+        server = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+        write_all (client, n);
+        read_n (server, n);
+        write_all (server, m);
+        read_n (client, m);
+        close (client);
+        close (server);
+      }
+      if (write (ack[1], &c, 1) != 1)
+        _exit (1);
+      read (command[0], &c, 1);
+      _exit (0);
+    }
+  close (command[0]);
+  close (ack[1]);
+  ck_assert_int_eq (read (ack[0], port, sizeof *port), sizeof *port);
+  *command_fd = command[1];
+  *ack_fd = ack[0];
+  return pid;
+}
+
+/* Another namespace's short connection is reported too, with its namespace and bytes */
+START_TEST (test_other_namespace)
+{
+  Fixture f = { 0 };
+  guint16 port;
+  int command_fd, ack_fd;
+  guint64 n = 4321, m = 99;
+  pid_t child;
+  PortholeSocket *found = NULL;
+  char c = 'x';
+
+  fixture_init (&f);
+  porthole_socket_monitor_set_all_namespaces (f.monitor, TRUE);
+  child = spawn_namespace_child (n, m, &port, &command_fd, &ack_fd);
+  refresh (&f);
+  refresh (&f);
+  ck_assert_int_eq (write (command_fd, &c, 1), 1);
+  ck_assert_int_eq (read (ack_fd, &c, 1), 1);
+  porthole_test_spin (100);
+  refresh (&f);
+  for (guint i = 0; i < f.closed->len; i++)
+    {
+      PortholeSocket *x = g_ptr_array_index (f.closed, i);
+
+      if (porthole_socket_get_netns (x) != 0 && porthole_socket_get_local_port (x) == port)
+        found = x;
+    }
+  ck_assert_msg (found != NULL, "the other namespace's short connection was not reported (%u closed)", f.closed->len);
+  ck_assert_uint_eq (porthole_socket_get_bytes_received (found), n);
+  ck_assert_uint_eq (porthole_socket_get_bytes_sent (found), m);
+  ck_assert_int_eq (porthole_socket_get_pid (found), child);
+  close (command_fd);
+  close (ack_fd);
+  waitpid (child, NULL, 0);
+  fixture_clear (&f);
+}
+END_TEST
+
 static Suite *
 make_suite (void)
 {
@@ -620,6 +716,7 @@ make_suite (void)
   tcase_add_test (tc, test_final_counters);
   tcase_add_test (tc, test_short_connection);
   tcase_add_test (tc, test_close_storm);
+  tcase_add_test (tc, test_other_namespace);
   suite_add_tcase (s, tc);
   return s;
 }

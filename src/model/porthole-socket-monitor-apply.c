@@ -290,6 +290,8 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
         g_debug ("no destroy events: %s", error->message);
     }
   rd->destroy = self->destroy;
+  if (self->destroy && self->all_namespaces)
+    rd->ns_watches = self->ns_watches;
   rd->recent = self->recent_closed ? g_ptr_array_ref (self->recent_closed) : NULL;
 
   task = g_task_new (self, self->cancellable, refresh_done, NULL);

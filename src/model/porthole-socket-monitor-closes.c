@@ -143,16 +143,75 @@ flash_item (PortholeMonitorRefresh *rd, GHashTable **listeners, const PortholeSo
   }
 }
 
+static void
+free_watch (gpointer watch)
+{
+  porthole_destroy_watch_free (watch);
+}
+
+GHashTable *
+porthole_monitor_ns_watches_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, free_watch);
+}
+
+void
+porthole_monitor_watch_namespaces (PortholeMonitorRefresh *rd, GArray *namespaces)
+{
+  g_autoptr(GHashTable) there = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer id;
+
+  for (guint i = 0; i < namespaces->len; i++)
+    {
+      const PortholeNetns *ns = &g_array_index (namespaces, PortholeNetns, i);
+
+      if (ns->own || !ns->enterable)
+        continue;
+      g_hash_table_add (there, (gpointer) &ns->id);
+      if (g_hash_table_contains (rd->ns_watches, &ns->id) ||
+          g_hash_table_size (rd->ns_watches) >= PORTHOLE_SOCKET_MONITOR_MAX_NS_WATCHES)
+        continue;
+      /* NULL is kept too: a namespace that refused is not asked again */
+      g_hash_table_insert (rd->ns_watches, g_memdup2 (&ns->id, sizeof ns->id),
+                           porthole_destroy_watch_new_in_netns (rd->proc_root, ns, NULL));
+    }
+  g_hash_table_iter_init (&iter, rd->ns_watches);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!g_hash_table_contains (there, id))
+      g_hash_table_iter_remove (&iter);
+}
+
+static void join_batch (PortholeMonitorRefresh *rd, PortholeDestroyBatch *batch);
+
 void
 porthole_monitor_take_closes (PortholeMonitorRefresh *rd)
 {
-  g_autoptr(PortholeDestroyBatch) batch = porthole_destroy_watch_take (rd->destroy);
+  GHashTableIter iter;
+  gpointer watch;
+
+  join_batch (rd, porthole_destroy_watch_take (rd->destroy));
+  if (rd->ns_watches == NULL)
+    return;
+  g_hash_table_iter_init (&iter, rd->ns_watches);
+  while (g_hash_table_iter_next (&iter, NULL, &watch))
+    if (watch != NULL)
+      join_batch (rd, porthole_destroy_watch_take (watch));
+}
+
+/* Takes @batch */
+static void
+join_batch (PortholeMonitorRefresh *rd, PortholeDestroyBatch *batch_)
+{
+  g_autoptr(PortholeDestroyBatch) batch = batch_;
   g_autoptr(GHashTable) removed = NULL;
   g_autoptr(GHashTable) time_wait = NULL;
   g_autoptr(GHashTable) listeners = NULL;
 
-  if (batch->summaries->len > 0)
+  if (batch->summaries->len > 0 && rd->summaries == NULL)
     rd->summaries = g_array_ref (batch->summaries);
+  else if (batch->summaries->len > 0)
+    g_array_append_vals (rd->summaries, batch->summaries->data, batch->summaries->len);
   if (batch->rows->len == 0)
     return;
   removed = index_tcp (rd->removed, FALSE);

@@ -45,6 +45,8 @@ struct _PortholeSocketMonitor {
   PortholeDestroyWatch *destroy;   /* TCP closes between refreshes, in our namespace */
   gboolean           destroy_tried;
   GPtrArray         *recent_closed; /* PortholeSocket (ref) the last refresh closed */
+  GHashTable        *ns_watches;   /* guint64* namespace id -> PortholeDestroyWatch* or NULL
+                                    * (could not be made); touched by the worker only */
   gint64             sampled_at;   /* monotonic time of the last applied dump, 0 before */
 
   guint              timer_id;
@@ -111,6 +113,7 @@ typedef struct {
   GHashTable        *read_ns;      /* in: a copy of the monitor's; out: the namespaces there now */
   GPtrArray         *api;        /* PortholeContainerInfo copies (ids, ports) or NULL */
   PortholeDestroyWatch *destroy; /* the monitor's, or NULL; taken from by the worker alone */
+  GHashTable        *ns_watches; /* the monitor's (other namespaces), or NULL */
   GPtrArray         *recent;     /* the rows the last refresh closed: their destroy events may
                                   * come after that dump (the kernel sends them from a work queue) */
   /* out */
@@ -144,6 +147,12 @@ gboolean porthole_monitor_owner_is_hidden (PortholeOwnerStatus status);
  * the removed rows (rd->finals), for new TIME_WAIT rows, and items for the connections that
  * opened and closed in between (rd->flashed); closes past its rows in rd->summaries */
 void     porthole_monitor_take_closes (PortholeMonitorRefresh *rd);
+/* Worker, with every namespace's list: a destroy watch in each other namespace that may be
+ * entered (at most PORTHOLE_SOCKET_MONITOR_MAX_NS_WATCHES), none for those gone */
+void     porthole_monitor_watch_namespaces (PortholeMonitorRefresh *rd, GArray *namespaces);
+GHashTable *porthole_monitor_ns_watches_new (void);
+
+#define PORTHOLE_SOCKET_MONITOR_MAX_NS_WATCHES 64
 
 /* ---- containers and published ports (porthole-socket-monitor-containers.c) -------------- */
 

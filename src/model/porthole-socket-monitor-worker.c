@@ -181,6 +181,8 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
 
   if (namespaces == NULL)   /* no /proc view of namespaces: ours alone, as before */
     return porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, error);
+  if (rd->ns_watches != NULL)
+    porthole_monitor_watch_namespaces (rd, namespaces);
   for (guint i = 0; i < namespaces->len; i++)
     {
       const PortholeNetns *ns = &g_array_index (namespaces, PortholeNetns, i);

@@ -290,6 +290,7 @@ porthole_socket_monitor_finalize (GObject *object)
   g_hash_table_unref (self->published);
   g_hash_table_unref (self->moving);
   porthole_destroy_watch_free (self->destroy);
+  g_hash_table_unref (self->ns_watches);
   g_clear_pointer (&self->recent_closed, g_ptr_array_unref);
   g_clear_pointer (&self->read_ns, g_hash_table_unref);
   g_ptr_array_unref (self->items);
@@ -402,6 +403,7 @@ porthole_socket_monitor_init (PortholeSocketMonitor *self)
   self->published = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->live = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
   self->moving = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->ns_watches = porthole_monitor_ns_watches_new ();
   self->listeners = porthole_monitor_listeners_new ();
   self->pending_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->active_waiters = g_ptr_array_new_with_free_func (g_object_unref);
