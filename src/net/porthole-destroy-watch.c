@@ -34,6 +34,7 @@ struct _PortholeDestroyWatch {
   GMutex                lock;      /* guards store and error */
   PortholeDestroyStore *store;
   GError               *error;     /* why the reader stopped, if it did */
+  guint64               received;  /* closes since the watch was made */
   guint8               *buffers;   /* BATCH * MESSAGE_SIZE, the reader's alone */
 };
 
@@ -70,6 +71,7 @@ keep_messages (PortholeDestroyWatch *w, struct mmsghdr *msgs, int n, GArray *scr
   g_mutex_lock (&w->lock);
   for (guint i = 0; i < scratch->len; i++)
     porthole_destroy_store_add (w->store, &g_array_index (scratch, PortholeSockInfo, i));
+  w->received += scratch->len;
   if (malformed > 0)
     porthole_destroy_store_count_malformed (w->store, malformed);
   g_mutex_unlock (&w->lock);
@@ -244,6 +246,19 @@ porthole_destroy_watch_take (PortholeDestroyWatch *watch)
   batch = porthole_destroy_store_take (watch->store);
   g_mutex_unlock (&watch->lock);
   return batch;
+}
+
+guint64
+porthole_destroy_watch_get_received (PortholeDestroyWatch *watch)
+{
+  guint64 received;
+
+  g_return_val_if_fail (watch != NULL, 0);
+
+  g_mutex_lock (&watch->lock);
+  received = watch->received;
+  g_mutex_unlock (&watch->lock);
+  return received;
 }
 
 gboolean

@@ -19,7 +19,9 @@ G_BEGIN_DECLS
  * 4-tuple, family, ifindex, the state the socket ended in (CLOSE after any close, graceful or
  * not; a listener's row has no remote end) and, in the counters, the final struct tcp_info
  * (porthole_sockinfo_payload_sent/received() give the application's bytes exactly after a
- * graceful close). It does NOT hold uid or inode (the kernel sends 0: the socket has no file any
+ * graceful close). A socket its own program aborted (SO_LINGER 0) arrives as the kernel's
+ * tcp_disconnect() left it: remote port 0 and every counter 0 (its peer's row, which got the RST,
+ * is whole). It does NOT hold uid or inode (the kernel sends 0: the socket has no file any
  * more), so the owner comes from the row the monitor saw in its previous table with the same
  * 4-tuple, or for an accepted connection that lived less than a refresh from the listener on the
  * local port. A connection closed by the client first leaves a TIME_WAIT row in the next table
@@ -46,6 +48,10 @@ PortholeDestroyWatch *porthole_destroy_watch_new_in_netns (const char          *
 
 /* Every close since the previous take (never NULL; free with porthole_destroy_batch_free) */
 PortholeDestroyBatch *porthole_destroy_watch_take (PortholeDestroyWatch *watch);
+
+/* Closes received since the watch was made, kept, summarised or dropped alike (not those lost to
+ * an overflow): to wait for a known number of them without taking them */
+guint64 porthole_destroy_watch_get_received (PortholeDestroyWatch *watch);
 
 /* FALSE, with the reason, once the reader has stopped on an error the socket cannot recover
  * from (it never stops for ENOBUFS or bad messages); the watch should then be made again. */
