@@ -45,7 +45,8 @@ account (PortholeDestroyBatch *b, guint max_rows, guint max_summaries, Totals *t
       porthole_fuzz_assert (s->closes > 0 && s->netns == NETNS && s->protocol == IPPROTO_TCP);
       for (guint j = 0; j < i; j++)
         {
-          const PortholeDestroySummary *o = &g_array_index (b->summaries, PortholeDestroySummary, j);
+          const PortholeDestroySummary *o =
+            &g_array_index (b->summaries, PortholeDestroySummary, j);
 
           porthole_fuzz_assert (o->family != s->family || o->local_port != s->local_port ||
                                 memcmp (o->local_addr, s->local_addr, 16) != 0);
