@@ -5,7 +5,7 @@
 #define G_LOG_DOMAIN "test-destroy-watch"
 #include "config.h"
 
-#include "porthole-destroy-watch.h"
+#include "porthole-destroy-watch-private.h"
 #include "porthole-net-error.h"
 #include "porthole-sockdiag.h"
 #include "porthole-test-netns.h"
@@ -700,6 +700,66 @@ START_TEST (test_free_while_busy)
 }
 END_TEST
 
+/* The kernel's queue overflows (ENOBUFS) while the reader is held: counted, and the watch goes
+ * on. The kernel drops every broadcast from the overflow until the reader has emptied the
+ * queue, so the close that shows it goes on is tried until one comes. */
+START_TEST (test_overflow_counted)
+{
+  g_autoptr(PortholeDestroyWatch) w = NULL;
+  g_autoptr(GError) error = NULL;
+  int listen_fd, c, a;
+  gboolean seen_after = FALSE;
+  guint tries = 0;
+  Seen seen;
+
+  private_netns ();
+  /* the kernel makes that about 8 KiB: a handful of broadcasts */
+  w = porthole_destroy_watch_new_with_rcvbuf (4096, &error);
+  ck_assert_msg (w != NULL, "%s", error ? error->message : "");
+  seen_init (&seen);
+  listen_fd = listen_on_loopback (AF_INET, 16);
+  porthole_destroy_watch_set_paused (w, TRUE);
+  for (guint i = 0; i < 200; i++)
+    {
+      c = connect_to (listen_fd);
+      a = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      ck_assert_int_ge (a, 0);
+      close (c);
+      close (a);
+    }
+  /* the broadcasts go out from a kernel workqueue: let them all come (and overflow) */
+  g_usleep (300 * 1000);
+  porthole_destroy_watch_set_paused (w, FALSE);
+
+  while (!seen_after && tries++ < 20)
+    {
+      Tuple after;
+      guint count;
+
+      c = connect_to (listen_fd);
+      a = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      after = tuple_of (c);
+      close (c);
+      close (a);
+      for (guint wait = 0; wait < 100 && !seen_after; wait++)
+        {
+          g_usleep (5000);
+          seen_take (&seen, w);
+          seen_after = seen_find (&seen, &after, &count) != NULL;
+        }
+    }
+  g_printerr ("overflow: %" G_GUINT64_FORMAT " closes kept, %" G_GUINT64_FORMAT
+              " overflows, %u tries after\n", seen.closes, seen.overflows, tries);
+  ck_assert (seen_after);
+  ck_assert_uint_ge (seen.overflows, 1);
+  ck_assert_uint_lt (seen.closes, 400);
+  ck_assert_uint_eq (seen.malformed, 0);
+  ck_assert (porthole_destroy_watch_is_running (w, NULL));
+  close (listen_fd);
+  seen_clear (&seen);
+}
+END_TEST
+
 /* ---- without root, and in another namespace ------------------------------------------------ */
 
 static int
@@ -1150,6 +1210,7 @@ destroy_watch_suite (void)
   tcase_add_test (tc, test_storm_bounded);
   tcase_add_test (tc, test_take_during_storm);
   tcase_add_test (tc, test_free_while_busy);
+  tcase_add_test (tc, test_overflow_counted);
   tcase_add_test (tc, test_without_root);
   tcase_add_test (tc, test_other_namespace);
   tcase_add_test (tc, test_namespace_errors);

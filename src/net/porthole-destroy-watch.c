@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "porthole-net"
 #include "config.h"
 
-#include "porthole-destroy-watch.h"
+#include "porthole-destroy-watch-private.h"
 
 #include "porthole-net-error.h"
 
@@ -31,7 +31,10 @@ struct _PortholeDestroyWatch {
   int                   stop_fd;   /* eventfd: written once by free() */
   guint64               netns;
   GThread              *thread;
-  GMutex                lock;      /* guards store and error */
+  GMutex                lock;      /* guards store, error, paused and stopping */
+  GCond                 resume;    /* paused or stopping changed */
+  gboolean              paused;    /* tests only: the reader waits */
+  gboolean              stopping;
   PortholeDestroyStore *store;
   GError               *error;     /* why the reader stopped, if it did */
   guint64               received;  /* closes since the watch was made */
@@ -137,6 +140,10 @@ reader (gpointer data)
         { .fd = w->stop_fd, .events = POLLIN },
       };
 
+      g_mutex_lock (&w->lock);
+      while (w->paused && !w->stopping)
+        g_cond_wait (&w->resume, &w->lock);
+      g_mutex_unlock (&w->lock);
       if (poll (fds, G_N_ELEMENTS (fds), -1) < 0)
         {
           if (errno == EINTR)
@@ -157,15 +164,15 @@ reader (gpointer data)
 
 /* Joins the destroy groups on @fd (which the watch then owns) and starts the reader */
 static PortholeDestroyWatch *
-watch_start (int fd, guint64 netns, GError **error)
+watch_start (int fd, guint64 netns, int rcvbuf, GError **error)
 {
   struct sockaddr_nl local = { .nl_family = AF_NETLINK };
   PortholeDestroyWatch *w;
-  int size = RCVBUF_BYTES;
 
   /* As root the cap does not apply; otherwise the kernel takes what rmem_max allows */
-  if (setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (rcvbuf < RCVBUF_BYTES ||
+      setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   local.nl_groups = (1u << (SKNLGRP_INET_TCP_DESTROY - 1)) |
                     (1u << (SKNLGRP_INET6_TCP_DESTROY - 1));
   if (bind (fd, (struct sockaddr *) &local, sizeof local) < 0)
@@ -179,6 +186,7 @@ watch_start (int fd, guint64 netns, GError **error)
   w->fd = fd;
   w->netns = netns;
   g_mutex_init (&w->lock);
+  g_cond_init (&w->resume);
   w->store = porthole_destroy_store_new (PORTHOLE_DESTROY_MAX_ROWS, PORTHOLE_DESTROY_MAX_SUMMARIES);
   w->buffers = g_malloc ((gsize) BATCH * MESSAGE_SIZE);
   w->stop_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -198,7 +206,7 @@ watch_start (int fd, guint64 netns, GError **error)
 }
 
 PortholeDestroyWatch *
-porthole_destroy_watch_new (GError **error)
+porthole_destroy_watch_new_with_rcvbuf (int rcvbuf_bytes, GError **error)
 {
   int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 
@@ -207,7 +215,13 @@ porthole_destroy_watch_new (GError **error)
       set_errno_error (error, errno, "sock_diag socket");
       return NULL;
     }
-  return watch_start (fd, 0, error);
+  return watch_start (fd, 0, rcvbuf_bytes, error);
+}
+
+PortholeDestroyWatch *
+porthole_destroy_watch_new (GError **error)
+{
+  return porthole_destroy_watch_new_with_rcvbuf (RCVBUF_BYTES, error);
 }
 
 PortholeDestroyWatch *
@@ -232,7 +246,7 @@ porthole_destroy_watch_new_in_netns (const char          *proc_root,
                    "sock_diag destroy events: %s", local_error->message);
       return NULL;
     }
-  return watch_start (fd, ns->id, error);
+  return watch_start (fd, ns->id, RCVBUF_BYTES, error);
 }
 
 PortholeDestroyBatch *
@@ -277,6 +291,15 @@ porthole_destroy_watch_is_running (PortholeDestroyWatch *watch, GError **error)
 }
 
 void
+porthole_destroy_watch_set_paused (PortholeDestroyWatch *watch, gboolean paused)
+{
+  g_mutex_lock (&watch->lock);
+  watch->paused = paused;
+  g_cond_broadcast (&watch->resume);
+  g_mutex_unlock (&watch->lock);
+}
+
+void
 porthole_destroy_watch_free (PortholeDestroyWatch *watch)
 {
   if (watch == NULL)
@@ -284,6 +307,11 @@ porthole_destroy_watch_free (PortholeDestroyWatch *watch)
   if (watch->thread != NULL)
     {
       guint64 one = 1;
+
+      g_mutex_lock (&watch->lock);
+      watch->stopping = TRUE;
+      g_cond_broadcast (&watch->resume);
+      g_mutex_unlock (&watch->lock);
 
       /* An eventfd write of 1 cannot fail short of a counter at its maximum */
       while (write (watch->stop_fd, &one, sizeof one) < 0 && errno == EINTR)
@@ -296,6 +324,7 @@ porthole_destroy_watch_free (PortholeDestroyWatch *watch)
   porthole_destroy_store_free (watch->store);
   g_clear_error (&watch->error);
   g_mutex_clear (&watch->lock);
+  g_cond_clear (&watch->resume);
   g_free (watch->buffers);
   g_free (watch);
 }
