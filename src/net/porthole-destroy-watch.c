@@ -21,9 +21,10 @@
  * inet_diag_msg, INET_DIAG_PROTOCOL and struct tcp_info, which grows with the kernel) */
 #define BATCH 64
 #define MESSAGE_SIZE 8192
-/* What the socket may queue while the reader is behind. The kernel counts each message's whole
- * buffer (about 1.2 KiB), so this holds some 6,000 closes; without root SO_RCVBUF is capped at
- * net.core.rmem_max (the kernel doubles it) and a storm may overflow it: counted, not fatal. */
+/* What the socket may queue while the reader is behind. The kernel doubles it and counts each
+ * message's whole buffer (about 1.3 KiB), so this holds some 12,000 closes; without root
+ * SO_RCVBUF is capped at net.core.rmem_max (Debian's default: some 300 closes) and a storm may
+ * overflow it: counted, not fatal. */
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 
 struct _PortholeDestroyWatch {
