@@ -476,6 +476,65 @@ START_TEST (test_reset_mid_transfer)
 }
 END_TEST
 
+/* Connections still waiting to be accepted when their listener closes are freed with it, as
+ * tcp_disconnect() leaves them: remote port 0, the remote address kept (which tells them from
+ * the listener's own row, whose remote address is ::), no counters. Their clients' rows are
+ * whole. */
+START_TEST (test_never_accepted)
+{
+  g_autoptr(PortholeDestroyWatch) w = NULL;
+  const PortholeSockInfo *rows[1];
+  int listen_fd, clients[3];
+  guint children = 0, listeners = 0;
+  Tuple listener;
+  Seen seen;
+
+  private_netns ();
+  w = new_watch ();
+  seen_init (&seen);
+  listen_fd = listen_on_loopback (AF_INET6, 8);
+  listener = tuple_of (listen_fd);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      clients[i] = connect_to (listen_fd);
+      ck_assert (write_n (clients[i], 100));
+    }
+  close (listen_fd);
+  wait_for (&seen, w, &listener, 1, rows);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    close (clients[i]);
+
+  for (gint64 end = g_get_monotonic_time () + DELIVERY_MS * 1000;
+       seen.rows->len < 7 && g_get_monotonic_time () < end;)
+    {
+      g_usleep (2000);
+      seen_take (&seen, w);
+    }
+  ck_assert_uint_eq (seen.rows->len, 7);
+  for (guint i = 0; i < seen.rows->len; i++)
+    {
+      const PortholeSockInfo *r = &g_array_index (seen.rows, PortholeSockInfo, i);
+
+      if (r->local_port != listener.local_port)
+        {
+          /* a client: it sent its 100 bytes, and got an RST */
+          ck_assert_uint_eq (r->remote_port, listener.local_port);
+          ck_assert_uint_eq (porthole_sockinfo_payload_sent (r), 100);
+          continue;
+        }
+      ck_assert_uint_eq (r->remote_port, 0);
+      ck_assert_uint_eq (r->bytes_received, 0);
+      if (porthole_address_is_any (r->family, r->remote_addr))
+        listeners++;
+      else
+        children++;
+    }
+  ck_assert_uint_eq (listeners, 1);
+  ck_assert_uint_eq (children, 3);
+  seen_clear (&seen);
+}
+END_TEST
+
 /* ---- storms ------------------------------------------------------------------------------ */
 
 #define STORM_CONNECTIONS 10000
@@ -1207,6 +1266,7 @@ destroy_watch_suite (void)
   tcase_add_loop_test (tc, test_exact_counters, 0, 2 * G_N_ELEMENTS (transfers));
   tcase_add_test (tc, test_short_connection);
   tcase_add_test (tc, test_reset_mid_transfer);
+  tcase_add_test (tc, test_never_accepted);
   tcase_add_test (tc, test_storm_bounded);
   tcase_add_test (tc, test_take_during_storm);
   tcase_add_test (tc, test_free_while_busy);

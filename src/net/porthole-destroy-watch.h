@@ -22,8 +22,8 @@ G_BEGIN_DECLS
  * TIME_WAIT and SYN_RECV entries do not (not full sockets), and the end that closed first still
  * shows as TIME_WAIT, without counters, in the next table. A socket its own program aborted
  * (SO_LINGER 0), and a connection still waiting to be accepted when its listener closed, arrive
- * as the kernel's tcp_disconnect() left them: remote port 0 (the address stays) and every counter
- * 0; the peer's row, which got the RST, is whole. Rows have
+ * as the kernel's tcp_disconnect() left them: remote port 0 but the remote address kept (a
+ * listener's is ::/0.0.0.0) and every counter 0; the peer's row, which got the RST, is whole. Rows have
  * NO uid and NO inode (the kernel sends 0: the socket has no file any more), so the owner is the
  * row of the previous table with the same 4-tuple, or, for an accepted connection that lived
  * less than a refresh, the listener on its local port. Nothing is queued without bound: past
