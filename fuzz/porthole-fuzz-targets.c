@@ -11,6 +11,7 @@
 const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "cgroup", porthole_fuzz_cgroup },
   { "container-json", porthole_fuzz_container_json },
+  { "destroy", porthole_fuzz_destroy },
   { "escape", porthole_fuzz_escape },
   { "forwarder", porthole_fuzz_forwarder },
   { "port", porthole_fuzz_port },

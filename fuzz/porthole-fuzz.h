@@ -16,6 +16,7 @@ typedef struct {
 } PortholeFuzzTarget;
 
 int porthole_fuzz_cgroup (const guint8 *data, gsize size);
+int porthole_fuzz_destroy (const guint8 *data, gsize size);
 int porthole_fuzz_container_json (const guint8 *data, gsize size);
 int porthole_fuzz_escape (const guint8 *data, gsize size);
 int porthole_fuzz_forwarder (const guint8 *data, gsize size);

@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "porthole-net"
 #include "config.h"
 
-#include "porthole-destroy-watch.h"
+#include "porthole-destroy-watch-private.h"
 
 #include "porthole-net-error.h"
 
@@ -21,9 +21,10 @@
  * inet_diag_msg, INET_DIAG_PROTOCOL and struct tcp_info, which grows with the kernel) */
 #define BATCH 64
 #define MESSAGE_SIZE 8192
-/* What the socket may queue while the reader is behind. The kernel counts each message's whole
- * buffer (about 1.2 KiB), so this holds some 6,000 closes; without root SO_RCVBUF is capped at
- * net.core.rmem_max (the kernel doubles it) and a storm may overflow it: counted, not fatal. */
+/* What the socket may queue while the reader is behind. The kernel doubles it and counts each
+ * message's whole buffer (about 1.3 KiB), so this holds some 12,000 closes; without root
+ * SO_RCVBUF is capped at net.core.rmem_max (Debian's default: some 300 closes) and a storm may
+ * overflow it: counted, not fatal. */
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 
 struct _PortholeDestroyWatch {
@@ -31,9 +32,13 @@ struct _PortholeDestroyWatch {
   int                   stop_fd;   /* eventfd: written once by free() */
   guint64               netns;
   GThread              *thread;
-  GMutex                lock;      /* guards store and error */
+  GMutex                lock;      /* guards store, error, paused and stopping */
+  GCond                 resume;    /* paused or stopping changed */
+  gboolean              paused;    /* tests only: the reader waits */
+  gboolean              stopping;
   PortholeDestroyStore *store;
   GError               *error;     /* why the reader stopped, if it did */
+  guint64               received;  /* closes since the watch was made */
   guint8               *buffers;   /* BATCH * MESSAGE_SIZE, the reader's alone */
 };
 
@@ -70,6 +75,7 @@ keep_messages (PortholeDestroyWatch *w, struct mmsghdr *msgs, int n, GArray *scr
   g_mutex_lock (&w->lock);
   for (guint i = 0; i < scratch->len; i++)
     porthole_destroy_store_add (w->store, &g_array_index (scratch, PortholeSockInfo, i));
+  w->received += scratch->len;
   if (malformed > 0)
     porthole_destroy_store_count_malformed (w->store, malformed);
   g_mutex_unlock (&w->lock);
@@ -135,6 +141,10 @@ reader (gpointer data)
         { .fd = w->stop_fd, .events = POLLIN },
       };
 
+      g_mutex_lock (&w->lock);
+      while (w->paused && !w->stopping)
+        g_cond_wait (&w->resume, &w->lock);
+      g_mutex_unlock (&w->lock);
       if (poll (fds, G_N_ELEMENTS (fds), -1) < 0)
         {
           if (errno == EINTR)
@@ -155,15 +165,15 @@ reader (gpointer data)
 
 /* Joins the destroy groups on @fd (which the watch then owns) and starts the reader */
 static PortholeDestroyWatch *
-watch_start (int fd, guint64 netns, GError **error)
+watch_start (int fd, guint64 netns, int rcvbuf, GError **error)
 {
   struct sockaddr_nl local = { .nl_family = AF_NETLINK };
   PortholeDestroyWatch *w;
-  int size = RCVBUF_BYTES;
 
   /* As root the cap does not apply; otherwise the kernel takes what rmem_max allows */
-  if (setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (rcvbuf < RCVBUF_BYTES ||
+      setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   local.nl_groups = (1u << (SKNLGRP_INET_TCP_DESTROY - 1)) |
                     (1u << (SKNLGRP_INET6_TCP_DESTROY - 1));
   if (bind (fd, (struct sockaddr *) &local, sizeof local) < 0)
@@ -177,6 +187,7 @@ watch_start (int fd, guint64 netns, GError **error)
   w->fd = fd;
   w->netns = netns;
   g_mutex_init (&w->lock);
+  g_cond_init (&w->resume);
   w->store = porthole_destroy_store_new (PORTHOLE_DESTROY_MAX_ROWS, PORTHOLE_DESTROY_MAX_SUMMARIES);
   w->buffers = g_malloc ((gsize) BATCH * MESSAGE_SIZE);
   w->stop_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -196,7 +207,7 @@ watch_start (int fd, guint64 netns, GError **error)
 }
 
 PortholeDestroyWatch *
-porthole_destroy_watch_new (GError **error)
+porthole_destroy_watch_new_with_rcvbuf (int rcvbuf_bytes, GError **error)
 {
   int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 
@@ -205,7 +216,13 @@ porthole_destroy_watch_new (GError **error)
       set_errno_error (error, errno, "sock_diag socket");
       return NULL;
     }
-  return watch_start (fd, 0, error);
+  return watch_start (fd, 0, rcvbuf_bytes, error);
+}
+
+PortholeDestroyWatch *
+porthole_destroy_watch_new (GError **error)
+{
+  return porthole_destroy_watch_new_with_rcvbuf (RCVBUF_BYTES, error);
 }
 
 PortholeDestroyWatch *
@@ -230,7 +247,7 @@ porthole_destroy_watch_new_in_netns (const char          *proc_root,
                    "sock_diag destroy events: %s", local_error->message);
       return NULL;
     }
-  return watch_start (fd, ns->id, error);
+  return watch_start (fd, ns->id, RCVBUF_BYTES, error);
 }
 
 PortholeDestroyBatch *
@@ -244,6 +261,19 @@ porthole_destroy_watch_take (PortholeDestroyWatch *watch)
   batch = porthole_destroy_store_take (watch->store);
   g_mutex_unlock (&watch->lock);
   return batch;
+}
+
+guint64
+porthole_destroy_watch_get_received (PortholeDestroyWatch *watch)
+{
+  guint64 received;
+
+  g_return_val_if_fail (watch != NULL, 0);
+
+  g_mutex_lock (&watch->lock);
+  received = watch->received;
+  g_mutex_unlock (&watch->lock);
+  return received;
 }
 
 gboolean
@@ -262,6 +292,15 @@ porthole_destroy_watch_is_running (PortholeDestroyWatch *watch, GError **error)
 }
 
 void
+porthole_destroy_watch_set_paused (PortholeDestroyWatch *watch, gboolean paused)
+{
+  g_mutex_lock (&watch->lock);
+  watch->paused = paused;
+  g_cond_broadcast (&watch->resume);
+  g_mutex_unlock (&watch->lock);
+}
+
+void
 porthole_destroy_watch_free (PortholeDestroyWatch *watch)
 {
   if (watch == NULL)
@@ -269,6 +308,11 @@ porthole_destroy_watch_free (PortholeDestroyWatch *watch)
   if (watch->thread != NULL)
     {
       guint64 one = 1;
+
+      g_mutex_lock (&watch->lock);
+      watch->stopping = TRUE;
+      g_cond_broadcast (&watch->resume);
+      g_mutex_unlock (&watch->lock);
 
       /* An eventfd write of 1 cannot fail short of a counter at its maximum */
       while (write (watch->stop_fd, &one, sizeof one) < 0 && errno == EINTR)
@@ -281,6 +325,7 @@ porthole_destroy_watch_free (PortholeDestroyWatch *watch)
   porthole_destroy_store_free (watch->store);
   g_clear_error (&watch->error);
   g_mutex_clear (&watch->lock);
+  g_cond_clear (&watch->resume);
   g_free (watch->buffers);
   g_free (watch);
 }
