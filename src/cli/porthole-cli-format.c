@@ -4,7 +4,6 @@
 
 #include "porthole-cli-format.h"
 
-#include <math.h>
 
 /* Binary units, as ss, top and nethogs count memory and traffic: "0 B", "900 B", "1.5 KiB",
  * "12 MiB" (one decimal below 10, none above, so a column never grows past 8 characters) */
@@ -14,7 +13,7 @@ porthole_cli_format_bytes (double bytes, char buf[PORTHOLE_CLI_FORMAT_SIZE])
   static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
   guint u = 0;
 
-  if (!(bytes >= 0) || isinf (bytes))
+  if (!(bytes >= 0) || bytes > G_MAXDOUBLE)
     bytes = 0;
   while (bytes >= 1023.5 && u + 1 < G_N_ELEMENTS (units))
     {
