@@ -189,3 +189,9 @@ porthole_test_fd_inode (int fd)
   ck_assert_int_eq (fstat (fd, &st), 0);
   return st.st_ino;
 }
+
+gsize
+porthole_test_cli_columns (const char *line)
+{
+  return g_utf8_strlen (line, -1);
+}

@@ -33,5 +33,7 @@ void     porthole_test_tcp_exchange (int client, int accepted, gsize to_server, 
 /* A TCP listener on 127.0.0.1, port chosen by the kernel */
 int      porthole_test_tcp_listener (guint16 *port);
 guint64  porthole_test_fd_inode (int fd);
+/* Terminal columns of a line (UTF-8; "…" is one) */
+gsize    porthole_test_cli_columns (const char *line);
 
 G_END_DECLS
