@@ -195,3 +195,35 @@ porthole_test_cli_columns (const char *line)
 {
   return g_utf8_strlen (line, -1);
 }
+
+/* Reads @fd until the peer's FIN (bounded: 10 s) */
+static void
+read_to_end (int fd)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  char buf[4096];
+
+  for (;;)
+    {
+      struct pollfd p = { .fd = fd, .events = POLLIN };
+      ssize_t n;
+
+      ck_assert_msg (g_get_monotonic_time () < deadline, "no end of stream");
+      if (poll (&p, 1, 100) <= 0)
+        continue;
+      n = recv (fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0)
+        return;
+      ck_assert_msg (n > 0 || errno == EAGAIN, "recv: %s", g_strerror (errno));
+    }
+}
+
+void
+porthole_test_tcp_orderly_close (int first, int second)
+{
+  ck_assert_int_eq (shutdown (first, SHUT_WR), 0);
+  read_to_end (second);
+  close (second);
+  read_to_end (first);
+  close (first);
+}

@@ -30,6 +30,9 @@ void     porthole_test_tcp_pair (int listener, int *client, int *accepted);
 /* Moves @to_server bytes from @client to @accepted and @to_client back, reading each side
  * completely (non-blocking, so neither side's buffers must hold it all) */
 void     porthole_test_tcp_exchange (int client, int accepted, gsize to_server, gsize to_client);
+/* Ends a pair the orderly way: @first shuts down its sending side, @second reads to the end
+ * and closes, @first reads the end and closes */
+void     porthole_test_tcp_orderly_close (int first, int second);
 /* A TCP listener on 127.0.0.1, port chosen by the kernel */
 int      porthole_test_tcp_listener (guint16 *port);
 guint64  porthole_test_fd_inode (int fd);
