@@ -311,7 +311,7 @@ on_sort_changed (GtkSorter *sorter, GtkSorterChange change, PortholeSocketView *
   gboolean descending = FALSE;
 
   /* Our own re-sort as counters moved: the key is the same */
-  if (self->resorting)
+  if (self->resorting || self->column_view == NULL)
     return;
   primary = porthole_column_sorter_get_primary (sorter, gtk_column_view_get_columns (self->column_view),
                                                 &descending);
@@ -730,7 +730,11 @@ porthole_socket_view_dispose (GObject *object)
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->column_view)
-    gtk_column_view_set_model (self->column_view, NULL);
+    {
+      g_signal_handlers_disconnect_by_func (gtk_column_view_get_sorter (self->column_view),
+                                            on_sort_changed, self);
+      gtk_column_view_set_model (self->column_view, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_SOCKET_VIEW);
   self->traffic_sorter = NULL;
   g_clear_object (&self->column_view);
