@@ -157,6 +157,8 @@ owner_text (PortholeSocket *s, char **owned)
                                                : _("(hidden: another user)");
     case PORTHOLE_OWNER_SANDBOXED:
       return _("(hidden by the sandbox)");
+    case PORTHOLE_OWNER_UNSEEN:
+      return _("(closed before it was seen)");
     case PORTHOLE_OWNER_GONE:
     default:
       /* in a container whose processes are out of our sight (another pid namespace) */

@@ -16,6 +16,8 @@ typedef enum {
   PORTHOLE_OWNER_OTHER_USER,   /* another user's process: /proc/<pid>/fd is not readable to us */
   PORTHOLE_OWNER_SANDBOXED,    /* inside a Flatpak sandbox, other processes are invisible */
   PORTHOLE_OWNER_GONE,         /* the process exited, or lives in another pid namespace */
+  PORTHOLE_OWNER_UNSEEN,       /* it opened and closed between two refreshes: the kernel told
+                                * of its end (a destroy event), never whose it was */
 } PortholeOwnerStatus;
 
 /* Who can reach a socket, for a listener: DESIGN.md's JSON words in porthole_exposure_to_string */

@@ -287,6 +287,9 @@ show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
                   "and the network namespaces of containers; run “porthole-cli list” on the host "
                   "to see them.");
           break;
+        case PORTHOLE_OWNER_UNSEEN:
+          why = _("The connection opened and closed between two refreshes. Porthole learned of it from the kernel’s notice that it ended, which carries its addresses and final byte counts but not the program that held it.");
+          break;
         case PORTHOLE_OWNER_GONE:
         default:
           why = _("The program has exited, or runs in another container whose processes are not visible from here.");
