@@ -31,6 +31,9 @@ struct _PortholeSocketView {
   GtkSearchEntry           *search_entry;
   GtkRevealer              *banner;
   GtkLabel                 *banner_label;
+  GtkRevealer              *program_bar;
+  GtkLabel                 *program_label;
+  GtkWidget                *toolbar;
   AdwFlap                  *flap;
   GtkStack                 *state_stack;
   GtkSpinner               *spinner;
@@ -397,6 +400,50 @@ porthole_socket_view_select (PortholeSocketView *self, PortholeSocket *socket)
   return FALSE;
 }
 
+/* ---- one program's sockets ---------------------------------------------------------------- */
+
+void
+porthole_socket_view_show_program (PortholeSocketView *self, PortholeProgram *program)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_VIEW (self));
+  porthole_socket_filter_set_program (self->filter, program);
+  if (program)
+    {
+      g_autofree char *text = NULL;
+
+      if (porthole_program_get_pid (program) > 0)
+        /* Translators: "Only the connections of firefox (4242)" */
+        text = g_strdup_printf (_("Only the connections of %s (%d)"), porthole_program_get_title (program),
+                                porthole_program_get_pid (program));
+      else
+        /* Translators: %s is a group: "Programs of another user" */
+        text = g_strdup_printf (_("Only the connections of: %s"), porthole_program_get_title (program));
+      gtk_label_set_text (self->program_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->program_bar, program != NULL);
+  update_state (self);
+}
+
+PortholeProgram *
+porthole_socket_view_get_program (PortholeSocketView *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_VIEW (self), NULL);
+  return porthole_socket_filter_get_program (self->filter);
+}
+
+static void
+on_show_all_programs (PortholeSocketView *self)
+{
+  porthole_socket_view_show_program (self, NULL);
+}
+
+void
+porthole_socket_view_add_toolbar_start (PortholeSocketView *self, GtkWidget *widget)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_VIEW (self));
+  gtk_box_prepend (GTK_BOX (self->toolbar), widget);
+}
+
 /* ---- search ----------------------------------------------------------------------------- */
 
 static void
@@ -429,6 +476,7 @@ on_show_all_clicked (PortholeSocketView *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed (self);
+  porthole_socket_view_show_program (self, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (keys) && self->settings; i++)
     g_settings_set_boolean (porthole_settings_get_gsettings (self->settings), keys[i], TRUE);
 }
@@ -788,6 +836,9 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, banner);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, program_bar);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, program_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, toolbar);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, flap);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, state_stack);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, spinner);
@@ -798,6 +849,7 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, details);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_all_programs);
   gtk_widget_class_bind_template_callback (widget_class, on_details_close);
   gtk_widget_class_install_action (widget_class, "view.export", "s", on_export);
 }
