@@ -10,6 +10,8 @@
 #include "porthole-test-gtk.h"
 #include "porthole-connections-page.h"
 #include "porthole-listening-page.h"
+#include "porthole-program-cell.h"
+#include "porthole-programs-view.h"
 #include "porthole-socket-cell.h"
 #include "porthole-socket-details.h"
 #include "porthole-sparkline.h"
@@ -601,6 +603,192 @@ START_TEST (test_listener_traffic)
 }
 END_TEST
 
+/* ---- Programs ------------------------------------------------------------------------------ */
+
+typedef struct {
+  GSubprocess      *proc;
+  GDataInputStream *out;
+  guint             port;
+} Child;
+
+/* tests/porthole-socket-child under @name, connected to 127.0.0.1:@port */
+static Child *
+child_connect (const char *name, guint port)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  Child *c = g_new0 (Child, 1);
+
+  c->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              g_getenv ("PORTHOLE_SOCKET_CHILD"), "--name", name, "--connect", port_text, NULL);
+  ck_assert_msg (c->proc != NULL, "spawn: %s", error ? error->message : "");
+  c->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (c->proc));
+  line = g_data_input_stream_read_line_utf8 (c->out, NULL, NULL, &error);
+  ck_assert_msg (line != NULL, "the child said nothing");
+  c->port = atoi (line);
+  g_free (g_data_input_stream_read_line_utf8 (c->out, NULL, NULL, NULL));   /* "ready" */
+  return c;
+}
+
+static void
+child_free (Child *c)
+{
+  g_subprocess_force_exit (c->proc);
+  g_subprocess_wait (c->proc, NULL, NULL);
+  g_clear_object (&c->out);
+  g_clear_object (&c->proc);
+  g_free (c);
+}
+
+static PortholeProgram *
+find_program (GListModel *model, int pid, guint *position)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PortholeProgram) p = g_list_model_get_item (model, i);
+
+      if (porthole_program_get_pid (p) == pid)
+        {
+          if (position)
+            *position = i;
+          return p;
+        }
+    }
+  return NULL;
+}
+
+static PortholeProgramCell *
+find_program_cell (GtkWidget *root, PortholeProgram *program, PortholeProgramCellKind kind)
+{
+  if (PORTHOLE_IS_PROGRAM_CELL (root) &&
+      porthole_program_cell_get_program (PORTHOLE_PROGRAM_CELL (root)) == program &&
+      porthole_program_cell_get_kind (PORTHOLE_PROGRAM_CELL (root)) == kind)
+    return PORTHOLE_PROGRAM_CELL (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      PortholeProgramCell *found = find_program_cell (c, program, kind);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+program_text (GtkWidget *root, PortholeProgram *program, PortholeProgramCellKind kind)
+{
+  PortholeProgramCell *cell = find_program_cell (root, program, kind);
+
+  ck_assert_msg (cell != NULL, "no cell %d for %s", kind, porthole_program_get_title (program));
+  return plain (porthole_program_cell_get_text (cell));
+}
+
+static gboolean
+no_control_characters (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return FALSE;
+  return g_utf8_validate (text, -1, NULL);
+}
+
+START_TEST (test_programs_view)
+{
+  Fixture *f = fixture_new ("connections");
+  PortholeProgramsView *programs = porthole_connections_page_get_programs_view (f->connections);
+  GListModel *model = porthole_programs_view_get_model (programs);
+  GListModel *connections = porthole_socket_view_get_model (f->view);
+  /* a process name with an escape sequence and markup in it */
+  const char *hostile = "ph-\033[31m<b>x";
+  Child *child;
+  PortholeProgram *mine, *theirs;
+  guint position;
+  Pair p;
+
+  porthole_connections_page_show (f->connections, "programs");
+  porthole_test_spin (50);
+  /* Nothing has moved in this namespace yet */
+  ck_assert_str_eq (porthole_programs_view_get_state (programs), "empty");
+
+  pair_open (&p);
+  child = child_connect (hostile, p.listen_port);
+  {
+    int accepted = accept4 (p.listener, NULL, NULL, SOCK_CLOEXEC);
+
+    ck_assert_int_ge (accepted, 0);
+    refresh (f->monitor);
+    pump (p.client, p.server, 700000);
+    pump (p.server, p.client, 300000);
+    /* the child does not read: 50,000 bytes wait in its receive buffer, counted all the same */
+    ck_assert_int_eq (send (accepted, memset (g_alloca (50000), 'y', 50000), 50000, 0), 50000);
+    porthole_test_spin (50);
+    refresh (f->monitor);
+    ck_assert_str_eq (porthole_programs_view_get_state (programs), "table");
+
+    mine = find_program (model, getpid (), &position);
+    ck_assert_ptr_nonnull (mine);
+    /* both ends are ours: 700,000 one way, 300,000 and 50,000 the other */
+    ck_assert_uint_eq (porthole_program_get_bytes_sent (mine), 700000 + 300000 + 50000);
+    ck_assert_uint_eq (porthole_program_get_bytes_received (mine), 700000 + 300000);
+    ck_assert_uint_eq (position, 0);   /* the busiest */
+    {
+      g_autofree char *sent = program_text (GTK_WIDGET (programs), mine, PORTHOLE_PROGRAM_CELL_SENT);
+      g_autofree char *received = program_text (GTK_WIDGET (programs), mine, PORTHOLE_PROGRAM_CELL_RECEIVED);
+      g_autofree char *name = program_text (GTK_WIDGET (programs), mine, PORTHOLE_PROGRAM_CELL_NAME);
+      g_autofree char *expected_name = g_strdup_printf ("%s %d", porthole_program_get_process (mine), getpid ());
+      g_autofree char *count = program_text (GTK_WIDGET (programs), mine, PORTHOLE_PROGRAM_CELL_CONNECTIONS);
+      PortholeProgramCell *history = find_program_cell (GTK_WIDGET (programs), mine, PORTHOLE_PROGRAM_CELL_HISTORY);
+
+      ck_assert_str_eq (sent, "1.0 MiB");
+      ck_assert_str_eq (received, "976.6 KiB");
+      ck_assert_str_eq (name, expected_name);
+      ck_assert_str_eq (count, "3");
+      ck_assert_ptr_nonnull (history);
+      ck_assert_uint_ge (porthole_sparkline_get_n_values (PORTHOLE_SPARKLINE (porthole_program_cell_get_sparkline (history))), 1);
+    }
+
+    theirs = find_program (model, atoi (g_subprocess_get_identifier (child->proc)), NULL);
+    ck_assert_ptr_nonnull (theirs);
+    ck_assert_uint_eq (porthole_program_get_bytes_received (theirs), 50000);
+    {
+      g_autofree char *name = program_text (GTK_WIDGET (programs), theirs, PORTHOLE_PROGRAM_CELL_NAME);
+      PortholeProgramCell *cell = find_program_cell (GTK_WIDGET (programs), theirs, PORTHOLE_PROGRAM_CELL_NAME);
+      GtkWidget *label = gtk_widget_get_first_child (GTK_WIDGET (cell));
+
+      /* escaped by the model, shown as text, never as markup */
+      ck_assert_msg (no_control_characters (name), "%s", name);
+      ck_assert_msg (g_str_has_prefix (name, "ph-\\x1b[31m<b>x"), "%s", name);
+      ck_assert (!gtk_label_get_use_markup (GTK_LABEL (label)));
+    }
+
+    /* A click on our row: the Connections view, with our connections only */
+    porthole_programs_view_activate (programs, mine);
+    ck_assert_str_eq (porthole_connections_page_get_shown (f->connections), "connections");
+    ck_assert_ptr_eq (porthole_socket_view_get_program (f->view), mine);
+    ck_assert_uint_eq (g_list_model_get_n_items (connections), 3);
+    for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+      {
+        g_autoptr(PortholeSocket) s = g_list_model_get_item (connections, i);
+
+        ck_assert_int_eq (porthole_socket_get_pid (s), getpid ());
+      }
+    porthole_socket_view_show_program (f->view, NULL);
+    /* the child's end (and what earlier tests left in TIME_WAIT) is back */
+    ck_assert_ptr_nonnull (find_row (connections, child->port, "tcp", NULL));
+
+    /* Idle: still listed with its totals, its rate at 0, ranked by what it moved */
+    refresh (f->monitor);
+    ck_assert (porthole_program_get_rate (mine) == 0);
+    ck_assert_ptr_nonnull (find_program (model, getpid (), NULL));
+    close (accepted);
+  }
+  child_free (child);
+  pair_close (&p);
+  fixture_free (f);
+}
+END_TEST
+
 static Suite *
 traffic_views_suite (void)
 {
@@ -621,6 +809,7 @@ traffic_views_suite (void)
   tcase_add_test (tc, test_no_counters);
   tcase_add_test (tc, test_details_traffic);
   tcase_add_test (tc, test_listener_traffic);
+  tcase_add_test (tc, test_programs_view);
   suite_add_tcase (s, tc);
   return s;
 }
