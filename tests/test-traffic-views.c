@@ -789,6 +789,27 @@ START_TEST (test_programs_view)
 }
 END_TEST
 
+/* Both views of the Connections tab, their switch included, fit a phone-sized window */
+START_TEST (test_narrow)
+{
+  Fixture *f = fixture_new ("connections");
+  const char *views[] = { "connections", "programs" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      int min_width = 0;
+
+      porthole_connections_page_show (f->connections, views[i]);
+      porthole_test_spin (50);
+      gtk_widget_measure (GTK_WIDGET (f->connections), GTK_ORIENTATION_HORIZONTAL, -1, &min_width,
+                          NULL, NULL, NULL);
+      g_printerr ("# %s: minimum width %d\n", views[i], min_width);
+      ck_assert_msg (min_width <= 360, "%s needs %d px", views[i], min_width);
+    }
+  fixture_free (f);
+}
+END_TEST
+
 static Suite *
 traffic_views_suite (void)
 {
@@ -810,6 +831,7 @@ traffic_views_suite (void)
   tcase_add_test (tc, test_details_traffic);
   tcase_add_test (tc, test_listener_traffic);
   tcase_add_test (tc, test_programs_view);
+  tcase_add_test (tc, test_narrow);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -11,10 +11,10 @@
 #include <glib/gi18n.h>
 
 /* Connections and Programs are two views of the same sockets: the table of 4-tuples, and the
- * programs they add up to, ranked by what they move. They share a tab, switched by a linked
- * pair of toggles at the start of each view's toolbar (as Files switches list and grid), rather
- * than being two tabs: the window's view switcher holds the app's separate jobs, and a row of
- * Programs leads straight back to its connections. */
+ * programs they add up to, ranked by what they move. They share a tab, switched by a toggle at
+ * the start of each view's toolbar (as Files switches list and grid), rather than being two
+ * tabs: the window's view switcher holds the app's separate jobs (four, five with History),
+ * and a row of Programs leads straight back to that program's connections. */
 
 struct _PortholeConnectionsPage {
   AdwBin                parent_instance;
@@ -26,7 +26,7 @@ struct _PortholeConnectionsPage {
 
 G_DEFINE_FINAL_TYPE (PortholeConnectionsPage, porthole_connections_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_SHOWN, N_PROPS };
+enum { PROP_0, PROP_SHOWN, PROP_SHOW_PROGRAMS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 void
@@ -70,6 +70,7 @@ porthole_connections_page_show (PortholeConnectionsPage *self, const char *name)
     return;
   gtk_stack_set_visible_child_name (self->views, name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PROGRAMS]);
 }
 
 const char *
@@ -95,27 +96,20 @@ on_search (GtkWidget *widget, const char *action, GVariant *param)
   porthole_socket_view_start_search (self->view, NULL);
 }
 
-/* "Connections | Programs": one pair for each view's toolbar, both driving page.show */
+/* The Programs toggle: one for each view's toolbar, both driving page.show-programs. An icon,
+ * named in its tooltip and for screen readers: with a word, or a linked pair of views, the
+ * toolbar would no longer fit a 360 px window. */
 static GtkWidget *
 make_switch (void)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  const struct { const char *name, *label, *tooltip; } views[] = {
-    { "connections", N_("Connections"), N_("Every Connection (Alt+C)") },
-    { "programs", N_("Programs"), N_("Programs by What They Move (Alt+P)") },
-  };
+  GtkWidget *button = gtk_toggle_button_new ();
 
-  gtk_widget_add_css_class (box, "linked");
-  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (_(views[i].label));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "page.show");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", views[i].name);
-      gtk_widget_set_tooltip_text (button, _(views[i].tooltip));
-      gtk_box_append (GTK_BOX (box), button);
-    }
-  return box;
+  gtk_button_set_icon_name (GTK_BUTTON (button), "application-x-executable-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "page.show-programs");
+  gtk_widget_set_tooltip_text (button, _("Programs by What They Move (Alt+P)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Show programs"), -1);
+  return button;
 }
 
 static void
@@ -125,6 +119,10 @@ porthole_connections_page_get_property (GObject *object, guint prop_id, GValue *
     {
     case PROP_SHOWN:
       g_value_set_string (value, porthole_connections_page_get_shown (PORTHOLE_CONNECTIONS_PAGE (object)));
+      break;
+    case PROP_SHOW_PROGRAMS:
+      g_value_set_boolean (value, g_strcmp0 (porthole_connections_page_get_shown (PORTHOLE_CONNECTIONS_PAGE (object)),
+                                             "programs") == 0);
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +135,10 @@ porthole_connections_page_set_property (GObject *object, guint prop_id, const GV
     {
     case PROP_SHOWN:
       porthole_connections_page_show (PORTHOLE_CONNECTIONS_PAGE (object), g_value_get_string (value));
+      break;
+    case PROP_SHOW_PROGRAMS:
+      porthole_connections_page_show (PORTHOLE_CONNECTIONS_PAGE (object),
+                                      g_value_get_boolean (value) ? "programs" : "connections");
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -169,6 +171,9 @@ porthole_connections_page_class_init (PortholeConnectionsPageClass *klass)
   properties[PROP_SHOWN] = g_param_spec_string ("shown", NULL, NULL, "connections",
                                                 G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                                 G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_PROGRAMS] = g_param_spec_boolean ("show-programs", NULL, NULL, FALSE,
+                                                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                        G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PORTHOLE_TYPE_SOCKET_VIEW);
@@ -184,6 +189,7 @@ porthole_connections_page_class_init (PortholeConnectionsPageClass *klass)
   porthole_socket_cell_bind_template_callbacks (widget_class);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, on_search);
   gtk_widget_class_install_property_action (widget_class, "page.show", "shown");
+  gtk_widget_class_install_property_action (widget_class, "page.show-programs", "show-programs");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_ALT_MASK, "page.show", "s", "connections");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_ALT_MASK, "page.show", "s", "programs");
 }

@@ -18,7 +18,7 @@ PortholeSocketView *porthole_connections_page_get_view (PortholeConnectionsPage 
 /* The programs the connections add up to (its own PortholePrograms over the monitor) */
 PortholeProgramsView *porthole_connections_page_get_programs_view (PortholeConnectionsPage *self);
 /* Which view the page shows: "connections" or "programs" (property "shown", action page.show,
- * Alt+C and Alt+P) */
+ * Alt+C and Alt+P; the toolbars' toggle drives the boolean "show-programs") */
 void        porthole_connections_page_show (PortholeConnectionsPage *self, const char *name);
 const char *porthole_connections_page_get_shown (PortholeConnectionsPage *self);
 
