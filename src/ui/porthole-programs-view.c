@@ -23,6 +23,7 @@ struct _PortholeProgramsView {
   GtkFilterListModel *filter_model;
   GtkSortListModel   *sort_model;
   GtkNoSelection     *selection;
+  gboolean            pending;   /* changed while hidden */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeProgramsView, porthole_programs_view, ADW_TYPE_BIN)
@@ -65,12 +66,18 @@ update_state (PortholeProgramsView *self)
 }
 
 /* Once per refresh, after every program has been updated in place: filter and sort again
- * (tens of rows, not thousands) */
+ * (tens of rows, not thousands); while hidden, once shown again */
 static void
 on_programs_changed (PortholeProgramsView *self)
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
 
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->pending = TRUE;
+      return;
+    }
+  self->pending = FALSE;
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   if (sorter)
     gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
@@ -151,6 +158,16 @@ on_activate (GtkColumnView *view, guint position, PortholeProgramsView *self)
 }
 
 static void
+porthole_programs_view_map (GtkWidget *widget)
+{
+  PortholeProgramsView *self = PORTHOLE_PROGRAMS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (porthole_programs_view_parent_class)->map (widget);
+  if (self->pending)
+    on_programs_changed (self);
+}
+
+static void
 porthole_programs_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   PortholeProgramsView *self = PORTHOLE_PROGRAMS_VIEW (object);
@@ -190,6 +207,7 @@ porthole_programs_view_class_init (PortholeProgramsViewClass *klass)
 
   object_class->dispose = porthole_programs_view_dispose;
   object_class->get_property = porthole_programs_view_get_property;
+  widget_class->map = porthole_programs_view_map;
   properties[PROP_MONITOR] = g_param_spec_object ("monitor", NULL, NULL, PORTHOLE_TYPE_SOCKET_MONITOR,
                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                                                   G_PARAM_STATIC_STRINGS);

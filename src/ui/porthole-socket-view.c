@@ -59,6 +59,9 @@ struct _PortholeSocketView {
   GtkSorter                *traffic_sorter;   /* the primary sort key's, when it is a traffic
                                                  key: re-sorted on "traffic-changed" */
   gboolean                  resorting;
+  gboolean                  resort_pending;   /* counters moved while the table was hidden */
+  gint64                    resorted_at;      /* monotonic time of the last re-sort ... */
+  gint64                    resort_cost;      /* ... and what it took (µs) */
   guint                     fold_idle;
   guint                     n_elsewhere;   /* live sockets of this mode, in containers or
                                               other namespaces */
@@ -332,15 +335,42 @@ on_sort_changed (GtkSorter *sorter, GtkSorterChange change, PortholeSocketView *
 
 /* Counters move in place, without items-changed: a table sorted by one of them is re-sorted
  * once per refresh. Sorted by anything else it is left alone (re-sorting 30,000 rows costs
- * milliseconds for nothing). */
+ * milliseconds for nothing); hidden (another tab or view shown), it is re-sorted when shown
+ * again. A re-sort of tens of thousands of rows is not cheap either: the table waits at least
+ * ten times as long as the last one took before the next, so keeping the order costs at most a
+ * tenth of the main thread (the cells still show every refresh's figures). */
+static void
+resort_traffic (PortholeSocketView *self)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  self->resort_pending = FALSE;
+  self->resorting = TRUE;
+  gtk_sorter_changed (self->traffic_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  self->resorting = FALSE;
+  self->resorted_at = g_get_monotonic_time ();
+  self->resort_cost = self->resorted_at - start;
+}
+
 static void
 on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, PortholeSocketView *self)
 {
   if (self->traffic_sorter == NULL)
     return;
-  self->resorting = TRUE;
-  gtk_sorter_changed (self->traffic_sorter, GTK_SORTER_CHANGE_DIFFERENT);
-  self->resorting = FALSE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->column_view)) ||
+      g_get_monotonic_time () - self->resorted_at < 10 * self->resort_cost)
+    {
+      self->resort_pending = TRUE;
+      return;
+    }
+  resort_traffic (self);
+}
+
+static void
+on_column_view_map (PortholeSocketView *self)
+{
+  if (self->resort_pending && self->traffic_sorter)
+    resort_traffic (self);
 }
 
 /* ---- selection and details -------------------------------------------------------------- */
@@ -708,6 +738,7 @@ set_column_view (PortholeSocketView *self, GtkColumnView *column_view)
   gtk_sort_list_model_set_sorter (self->sort_model, sorter);
   g_signal_connect_object (sorter, "changed", G_CALLBACK (on_sort_changed), self, 0);
   g_signal_connect_object (column_view, "activate", G_CALLBACK (on_activate), self, 0);
+  g_signal_connect_object (column_view, "map", G_CALLBACK (on_column_view_map), self, G_CONNECT_SWAPPED);
   restore_sort (self);
 }
 
