@@ -498,7 +498,7 @@ START_TEST (test_sort_every_column)
   Child *child = child_spawn ("--name", "ph-sort-b", "--tcp4", "2", "--tcp6", "1", "--udp4", "1", NULL);
   Child *other = child_spawn ("--name", "ph-sort-a", "--tcp4", "1", NULL);
   const char *names[] = { "protocol", "address", "exposure", "port", "range", "service", "process",
-                          "container", "user" };
+                          "container", "traffic", "user" };
   GListModel *columns = gtk_column_view_get_columns (porthole_socket_view_get_column_view (f->view));
 
   refresh (f->monitor);

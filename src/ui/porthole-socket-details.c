@@ -9,6 +9,7 @@
 #include "porthole-port-info.h"
 #include "porthole-socket-cell.h"
 #include "porthole-socket-text.h"
+#include "porthole-traffic-section.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct _PortholeSocketDetails {
   GtkWidget             *copy_button;
   GtkWidget             *test_button;
   GtkWidget             *end_button;
+  PortholeTrafficSection *traffic;
 
   PortholeSocketMonitor *monitor;
   PortholeSocket        *socket;
@@ -457,6 +459,7 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   g_set_object (&self->socket, socket);
   g_clear_pointer (&self->process, porthole_process_details_free);
   gtk_widget_set_visible (self->end_button, FALSE);
+  porthole_traffic_section_set_socket (self->traffic, socket);
   if (socket == NULL)
     {
       update_clients (self);
@@ -515,6 +518,12 @@ gboolean
 porthole_socket_details_can_end_process (PortholeSocketDetails *self)
 {
   return self->process != NULL && self->process->can_end;
+}
+
+PortholeTrafficSection *
+porthole_socket_details_get_traffic (PortholeSocketDetails *self)
+{
+  return self->traffic;
 }
 
 guint
@@ -657,6 +666,7 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
   signals[CLOSE_REQUESTED] = g_signal_new ("close-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (PORTHOLE_TYPE_TRAFFIC_SECTION);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-socket-details.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, title_label);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, subtitle_label);
@@ -672,6 +682,7 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, copy_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, test_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, end_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, traffic);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_end_clicked);
