@@ -29,6 +29,8 @@ gboolean      porthole_journal_exec (PortholeJournal *self, const char *sql, GEr
 /* Steps a statement to SQLITE_DONE; FALSE with @error otherwise */
 gboolean      porthole_journal_step_done (PortholeJournal *self, sqlite3_stmt *stmt, GError **error);
 
+gint64        porthole_journal_get_free_pages (PortholeJournal *self);
+
 void          porthole_journal_bind_text (sqlite3_stmt *stmt, int index, const char *text);
 char         *porthole_journal_column_text (sqlite3_stmt *stmt, int index);
 

@@ -404,8 +404,13 @@ porthole_journal_prune (PortholeJournal *self,
                          "closed IS NULL AND listeners.session = sessions.id)", cutoff,
                    error) < 0)
     return -1;
-  /* The freed pages go back to the file system a few at a time: never a VACUUM */
-  if (deleted > 0 && !porthole_journal_exec (self, "PRAGMA incremental_vacuum(2000)", error))
-    return -1;
+  /* The freed pages go back to the file system a few thousand at a time, never with a
+   * VACUUM; the checkpoint carries the shorter file from the WAL into the database file */
+  if (porthole_journal_get_free_pages (self) > 0)
+    {
+      if (!porthole_journal_exec (self, "PRAGMA incremental_vacuum(2000)", error) ||
+          !porthole_journal_exec (self, "PRAGMA wal_checkpoint(PASSIVE)", error))
+        return -1;
+    }
   return deleted;
 }

@@ -254,6 +254,15 @@ porthole_journal_get_data_size (PortholeJournal *self)
   return (guint64) MAX (0, pages - free_pages) * (guint64) page_size;
 }
 
+gint64
+porthole_journal_get_free_pages (PortholeJournal *self)
+{
+  gint64 free_pages = 0;
+
+  query_int (self, "PRAGMA freelist_count", &free_pages, NULL);
+  return free_pages;
+}
+
 static gboolean
 open_db (PortholeJournal *self, int flags, GError **error)
 {
@@ -329,9 +338,6 @@ migrate (PortholeJournal *self, gint64 version, GError **error)
 
   if (version == PORTHOLE_JOURNAL_SCHEMA_VERSION)
     return TRUE;
-  /* auto_vacuum only takes effect before the first table: prune gives pages back with it */
-  if (version == 0 && !porthole_journal_exec (self, "PRAGMA auto_vacuum = INCREMENTAL", error))
-    return FALSE;
   if (!porthole_journal_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   for (gint64 v = version; v < PORTHOLE_JOURNAL_SCHEMA_VERSION; v++)
@@ -437,6 +443,10 @@ open_checked (PortholeJournal *self, GError **error)
   if (!check_identity (self, &version, error))
     return FALSE;
   if (version > 0 && !quick_check (self, error))
+    return FALSE;
+  /* auto_vacuum only takes effect on a new file (before WAL mode writes its first page):
+   * prune gives pages back with it */
+  if (version == 0 && !porthole_journal_exec (self, "PRAGMA auto_vacuum = INCREMENTAL", error))
     return FALSE;
   if (!porthole_journal_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !porthole_journal_exec (self, "PRAGMA synchronous = NORMAL", error) ||
