@@ -644,9 +644,9 @@ porthole_recorder_class_init (PortholeRecorderClass *klass)
   properties[PROP_MAX_BYTES] = g_param_spec_uint64 ("max-bytes", NULL, NULL, 0, G_MAXUINT64,
                                                     256 * 1024 * 1024, rw | G_PARAM_CONSTRUCT);
   properties[PROP_RETRY_INTERVAL] = g_param_spec_uint ("retry-interval", NULL, NULL, 10, 3600000,
-                                                       10000, co | G_PARAM_CONSTRUCT);
+                                                       10000, co);
   properties[PROP_HEARTBEAT_INTERVAL] = g_param_spec_uint ("heartbeat-interval", NULL, NULL, 0,
-                                                           3600000, 30000, co | G_PARAM_CONSTRUCT);
+                                                           3600000, 30000, co);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[BATCH_WRITTEN] = g_signal_new ("batch-written", G_TYPE_FROM_CLASS (klass),
@@ -657,4 +657,6 @@ porthole_recorder_class_init (PortholeRecorderClass *klass)
 static void
 porthole_recorder_init (PortholeRecorder *self)
 {
+  self->retry_interval = 10000;
+  self->heartbeat_interval = 30000;
 }
