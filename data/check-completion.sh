@@ -22,7 +22,7 @@ expect()
   fi
 }
 
-expect 'list probe scan explain serve --help --version' porthole-cli ''
+expect 'list probe scan explain serve record history --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
 expect '--all --tcp --udp --netns --json --host --hosts-file --help' porthole-cli list --
 expect '--host --hosts-file' porthole-cli list --host web1 --ho
@@ -38,5 +38,11 @@ expect '127.0.0.1 0.0.0.0' porthole-cli serve 8080 --address ''
 expect '' porthole-cli probe --timeout ''
 expect '' porthole-cli scan --concurrency ''
 expect '' porthole-cli scan 127.0.0.1 1-100 ''
+expect '--journal --interval --retention --max-size --verbose --help' porthole-cli record --
+expect '--port --process --since --until --journal --json --help' porthole-cli history --
+expect '1h 12h 1d' porthole-cli history --since 1
+expect 'today' porthole-cli history --port 8080 --until t
+expect '' porthole-cli history --port ''
+expect '--journal --json' porthole-cli history --since 7d --j
 expect '' porthole-cli unknown --
 exit $failed
