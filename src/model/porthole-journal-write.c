@@ -98,7 +98,7 @@ insert_listener (PortholeJournal *self, PortholeJournalListener *l, gint64 time,
   sqlite3_stmt *stmt = porthole_journal_statement (self,
     "INSERT INTO listeners (session, opened, protocol, family, address, port, inode, netns, "
     "container_runtime, container_id, container_name, uid, user, pid, process, exe, cmdline, "
-    "unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+    "unit, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   int i = 1;
 
   if (stmt == NULL)
@@ -132,6 +132,11 @@ insert_listener (PortholeJournal *self, PortholeJournalListener *l, gint64 time,
   else
     sqlite3_bind_null (stmt, i++);
   porthole_journal_bind_text (stmt, i++, l->unit);
+  /* one that opened and closed between two looks (or an import) */
+  if (l->closed > 0)
+    sqlite3_bind_int64 (stmt, i++, MAX (l->closed, l->opened));
+  else
+    sqlite3_bind_null (stmt, i++);
   return porthole_journal_step_done (self, stmt, error);
 }
 

@@ -83,7 +83,7 @@ on_queried (GObject *source, GAsyncResult *result, gpointer data)
   search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   if (porthole_history_timeline_get_n_bars (self->timeline) > 0)
     gtk_stack_set_visible_child_name (self->stack, "timeline");
-  else if (*search == '\0' && gtk_drop_down_get_selected (self->span_dropdown) == 3)
+  else if (*search == '\0')
     gtk_stack_set_visible_child_name (self->stack, "empty");
   else
     gtk_stack_set_visible_child_name (self->stack, "nothing");

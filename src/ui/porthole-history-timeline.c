@@ -90,6 +90,16 @@ rebuild_lanes (PortholeHistoryTimeline *self)
           g_hash_table_insert (by_key, g_steal_pointer (&key), lane);
         }
       g_ptr_array_add (lane->bars, l);
+      /* a port's line also names who held it last (rows come oldest first) */
+      if (!self->by_program)
+        {
+          g_autofree char *process = l->process ? porthole_escape_text (l->process, -1, FALSE)
+                                                : g_strdup (_("Unknown program"));
+
+          g_free (lane->label);
+          /* Translators: a port, its protocol and the program that held it: "8080/tcp  node" */
+          lane->label = g_strdup_printf (_("%u/%s  %s"), l->port, l->protocol, process);
+        }
     }
   g_ptr_array_sort (self->lanes, compare_lanes);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -252,9 +262,15 @@ porthole_history_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         }
     }
 
+  /* the legend, above the labels */
+  pango_layout_set_width (layout, -1);
+  gtk_snapshot_append_color (snapshot, &open, &GRAPHENE_RECT_INIT (8, 9, 10, 10));
+  draw_text (snapshot, layout, _("open"), 22, 4, &dim);
+  gtk_snapshot_append_color (snapshot, &accent, &GRAPHENE_RECT_INIT (82, 9, 10, 10));
+  draw_text (snapshot, layout, _("closed"), 96, 4, &dim);
+
   /* the time axis: grid lines and labels at round times, local time */
   step = tick_step (self->end - self->start, plot);
-  pango_layout_set_width (layout, -1);
   for (tick = self->start - self->start % step + step; tick < self->end; tick += step)
     {
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (tick / G_USEC_PER_SEC);
@@ -266,7 +282,7 @@ porthole_history_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       if (t == NULL)
         continue;
       label = g_date_time_format (t, step >= 86400 * G_GINT64_CONSTANT (1000000)
-                                       ? "%b %e" : "%H:%M");
+                                       ? "%b %-d" : "%H:%M");
       gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 4, 1,
                                                                        height - AXIS_HEIGHT + 4));
       draw_text (snapshot, layout, label, x + 3, 4, &dim);
