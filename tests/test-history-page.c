@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include "porthole-history-page.h"
+#include "porthole-history-summary.h"
 #include "porthole-history-timeline.h"
 #include "porthole-test.h"
 #include "porthole-test-gtk.h"
+#include "porthole-test-peer.h"
 
 #include <adwaita.h>
 #include <string.h>
@@ -243,6 +245,64 @@ START_TEST (test_unreadable)
 }
 END_TEST
 
+static void
+on_refreshed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  porthole_socket_monitor_refresh_finish (PORTHOLE_SOCKET_MONITOR (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+START_TEST (test_summary)
+{
+  g_autofree char *path = temp_journal ();
+  g_autoptr(PortholeSocketMonitor) monitor = g_object_new (PORTHOLE_TYPE_SOCKET_MONITOR,
+                                                           "refresh-interval", 0, NULL);
+  g_autoptr(PortholeRecorder) recorder = porthole_recorder_new (monitor, path);
+  PortholeHistorySummary *summary = PORTHOLE_HISTORY_SUMMARY (porthole_history_summary_new ());
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  gint64 now = g_get_real_time ();
+  PortholeSocket *socket;
+  gboolean done = FALSE;
+  guint16 port;
+  int fd = porthole_test_listener ("127.0.0.1", &port, 4);
+  const char *text;
+
+  /* the journal knows two programs that held this port before */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PortholeJournal) journal = porthole_journal_open_writer (path, NULL, &error);
+    g_autoptr(PortholeJournalBatch) batch = porthole_journal_batch_new ();
+
+    ck_assert_msg (journal != NULL, "%s", error ? error->message : "");
+    batch->time = now;
+    add (batch, port, "python3", now - 48 * US_PER_HOUR, now - 47 * US_PER_HOUR);
+    add (batch, port, "it's \"ruby\"", now - 5 * US_PER_HOUR, now - 4 * US_PER_HOUR);
+    ck_assert (porthole_journal_write (journal, batch, NULL, &error));
+  }
+  porthole_socket_monitor_refresh_async (monitor, NULL, on_refreshed, &done);
+  ck_assert (porthole_test_wait_for (&done, 10000));
+  socket = porthole_socket_monitor_find_listener (monitor, port, "tcp");
+  ck_assert (socket != NULL);
+
+  gtk_window_set_child (window, GTK_WIDGET (summary));
+  gtk_window_present (window);
+  ck_assert_ptr_null (porthole_history_summary_get_text (summary));
+  porthole_history_summary_set_recorder (summary, recorder);
+  porthole_history_summary_set_socket (summary, socket);
+  for (guint i = 0; i < 300 && porthole_history_summary_get_text (summary) == NULL; i++)
+    porthole_test_spin (10);
+  text = porthole_history_summary_get_text (summary);
+  ck_assert_msg (text != NULL, "nothing shown");
+  ck_assert_msg (strstr (text, "last seen 2") != NULL && strstr (text, "first seen") != NULL, "%s", text);
+  ck_assert_msg (strstr (text, "also held by it's \"ruby\", python3") != NULL, "%s", text);
+  /* a connection (not a listener) says nothing */
+  porthole_history_summary_set_socket (summary, NULL);
+  ck_assert_ptr_null (porthole_history_summary_get_text (summary));
+  gtk_window_destroy (window);
+  close (fd);
+}
+END_TEST
+
 static Suite *
 history_page_suite (void)
 {
@@ -253,6 +313,7 @@ history_page_suite (void)
   tcase_add_test (tc, test_empty);
   tcase_add_test (tc, test_timeline);
   tcase_add_test (tc, test_unreadable);
+  tcase_add_test (tc, test_summary);
   suite_add_tcase (s, tc);
   return s;
 }
