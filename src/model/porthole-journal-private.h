@@ -17,6 +17,7 @@ struct _PortholeJournal {
   ino_t       ino;
   gint64      session;
   guint64     batches;
+  GHashTable *facts;        /* pid -> what /proc showed of it, kept while its start time holds */
 };
 
 /* A cached prepared statement for @sql (a string literal: its address is the key), reset and

@@ -17,10 +17,15 @@
 #define US_PER_DAY (24 * US_PER_HOUR)
 
 typedef struct {
+  guint64  start_time;   /* with the pid, names the process for good */
+  guint64  used;         /* the batch that last used it */
   char    *exe;
   GBytes  *cmdline;
   char    *unit;
 } ProcessFacts;
+
+/* Processes remembered between batches; past this the ones unused longest are forgotten */
+#define MAX_FACTS 2048
 
 static void
 process_facts_free (ProcessFacts *facts)
@@ -34,7 +39,7 @@ process_facts_free (ProcessFacts *facts)
 /* What /proc shows of @pid, kept only when the pid still holds @inode afterwards (a pid
  * reused meanwhile must not lend its command line). Empty facts when not visible. */
 static ProcessFacts *
-read_facts (const char *proc_root, int pid, guint64 inode)
+read_facts (const char *proc_root, int pid, guint64 inode, guint64 start_time)
 {
   ProcessFacts *facts = g_new0 (ProcessFacts, 1);
   g_autofree char *dir = g_strdup_printf ("%s/%d", proc_root, pid);
@@ -43,6 +48,7 @@ read_facts (const char *proc_root, int pid, guint64 inode)
   char *contents = NULL;
   gsize len = 0;
 
+  facts->start_time = start_time;
   if (g_file_get_contents (cmdline_path, &contents, &len, NULL) && len > 0)
     facts->cmdline = g_bytes_new_take (contents, len);
   else
@@ -54,17 +60,37 @@ read_facts (const char *proc_root, int pid, guint64 inode)
       g_clear_pointer (&facts->exe, g_free);
       g_clear_pointer (&facts->cmdline, g_bytes_unref);
       g_clear_pointer (&facts->unit, g_free);
+      facts->start_time = 0;   /* not kept: the next socket of this pid looks again */
     }
   return facts;
 }
 
-/* Fills in each listener's exe, command line and unit, reading each process once */
 static void
-add_process_facts (GPtrArray *listeners, const char *proc_root)
+forget_old_facts (GHashTable *facts, guint64 batch)
 {
-  g_autoptr(GHashTable) by_pid =
-    g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) process_facts_free);
+  GHashTableIter iter;
+  ProcessFacts *f;
 
+  if (g_hash_table_size (facts) <= MAX_FACTS)
+    return;
+  g_hash_table_iter_init (&iter, facts);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &f))
+    if (f->used + 10 < batch)
+      g_hash_table_iter_remove (&iter);
+  if (g_hash_table_size (facts) > MAX_FACTS)
+    g_hash_table_remove_all (facts);
+}
+
+/* Fills in each listener's exe, command line and unit. A process is read once (its
+ * descriptors walked once to prove it holds the socket) and then remembered while its start
+ * time stays the same, so churn in one program costs one small read per batch. */
+static void
+add_process_facts (PortholeJournal *self, GPtrArray *listeners, const char *proc_root)
+{
+  g_autoptr(GHashTable) checked = g_hash_table_new (NULL, NULL);
+
+  if (self->facts == NULL)
+    self->facts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) process_facts_free);
   for (guint i = 0; i < listeners->len; i++)
     {
       PortholeJournalListener *l = g_ptr_array_index (listeners, i);
@@ -72,16 +98,26 @@ add_process_facts (GPtrArray *listeners, const char *proc_root)
 
       if (l->pid <= 0 || l->exe != NULL || l->cmdline != NULL || l->unit != NULL)
         continue;
-      facts = g_hash_table_lookup (by_pid, GINT_TO_POINTER (l->pid));
-      if (facts == NULL)
+      facts = g_hash_table_lookup (self->facts, GINT_TO_POINTER (l->pid));
+      if (!g_hash_table_contains (checked, GINT_TO_POINTER (l->pid)))
         {
-          facts = read_facts (proc_root, l->pid, l->inode);
-          g_hash_table_insert (by_pid, GINT_TO_POINTER (l->pid), facts);
+          guint64 start_time = porthole_proc_read_start_time (proc_root, l->pid);
+
+          g_hash_table_add (checked, GINT_TO_POINTER (l->pid));
+          if (facts == NULL || facts->start_time == 0 || facts->start_time != start_time)
+            {
+              facts = read_facts (proc_root, l->pid, l->inode, start_time);
+              g_hash_table_replace (self->facts, GINT_TO_POINTER (l->pid), facts);
+            }
         }
+      if (facts == NULL)
+        continue;
+      facts->used = self->batches + 1;
       l->exe = g_strdup (facts->exe);
       l->cmdline = facts->cmdline ? g_bytes_ref (facts->cmdline) : NULL;
       l->unit = g_strdup (facts->unit);
     }
+  forget_old_facts (self->facts, self->batches + 1);
 }
 
 static char *
@@ -309,7 +345,7 @@ porthole_journal_write (PortholeJournal      *self,
 
   if (!still_there (self, error))
     return FALSE;
-  add_process_facts (batch->opened, proc_root != NULL ? proc_root : "/proc");
+  add_process_facts (self, batch->opened, proc_root != NULL ? proc_root : "/proc");
   if (!porthole_journal_exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   if (!write_rows (self, batch, error) || !porthole_journal_exec (self, "COMMIT", error))

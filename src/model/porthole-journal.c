@@ -230,6 +230,7 @@ porthole_journal_close (PortholeJournal *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->facts, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   if (self->lock_fd >= 0)
