@@ -35,12 +35,12 @@ user_uid=${PORTHOLE_FLATPAK_UID:-4242}
 # What the stand-in runtimes are made of: the libraries the app links and loads at run time,
 # the data GTK needs (schemas, icons, fonts, MIME, certificates), a shell; and for the Sdk
 # also the tool chain and -dev packages the meson build and flatpak-builder use.
-PLATFORM_PKGS=(libgtk-4-1 libadwaita-1-0 libjson-glib-1.0-0 libsoup-3.0-0 libglib2.0-0 glib-networking
+PLATFORM_PKGS=(libgtk-4-1 libadwaita-1-0 libjson-glib-1.0-0 libsoup-3.0-0 libsqlite3-0 libglib2.0-0 glib-networking
                gsettings-desktop-schemas dconf-gsettings-backend librsvg2-common libegl1 libgl1
                libgl1-mesa-dri libegl-mesa0 libglx-mesa0 fonts-cantarell fonts-dejavu-core
                ca-certificates bash dash coreutils libc-bin)
 SDK_PKGS=("${PLATFORM_PKGS[@]}" meson ninja-build pkgconf gcc libc6-dev libglib2.0-dev
-          libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev libsoup-3.0-dev gettext
+          libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev gettext
           desktop-file-utils appstream appstream-util binutils elfutils debugedit python3 patch
           make findutils sed grep tar gzip diffutils file)
 

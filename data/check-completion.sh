@@ -22,7 +22,7 @@ expect()
   fi
 }
 
-expect 'list probe scan explain serve watch top --help --version' porthole-cli ''
+expect 'list probe scan explain serve watch top record history --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
 expect 'top' porthole-cli t
 expect '--all --tcp --udp --netns --json --host --hosts-file --help' porthole-cli list --
@@ -45,5 +45,11 @@ expect 'all host' porthole-cli watch --json --netns ''
 expect '--interval' porthole-cli watch --interval 500 --in
 expect '--interval --netns --help' porthole-cli top --
 expect '' porthole-cli top --interval ''
+expect '--journal --interval --retention --max-size --verbose --help' porthole-cli record --
+expect '--port --process --since --until --journal --json --help' porthole-cli history --
+expect '1h 12h 1d' porthole-cli history --since 1
+expect 'today' porthole-cli history --port 8080 --until t
+expect '' porthole-cli history --port ''
+expect '--journal --json' porthole-cli history --since 7d --j
 expect '' porthole-cli unknown --
 exit $failed

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the build into a temporary DESTDIR and checks that every file a distribution
 # expects is where it expects it, and that each one validates.
-# Usage: check-install.sh MESON BUILD-ROOT SOURCE-ROOT APP-ID GUI PREFIX BINDIR DATADIR MANDIR LOCALEDIR
+# Usage: check-install.sh MESON BUILD-ROOT SOURCE-ROOT APP-ID GUI PREFIX BINDIR DATADIR MANDIR LOCALEDIR USERUNITDIR
 #   GUI is true or false (-Dgui); directories are meson's options, relative ones to PREFIX.
 set -u
 
 meson=$1 build=$2 source=$3 app_id=$4 gui=$5 prefix=$6
 abs() { case $1 in /*) echo "$1" ;; *) echo "$prefix/$1" ;; esac; }
 bindir=$(abs "$7") datadir=$(abs "$8") mandir=$(abs "$9") localedir=$(abs "${10}")
+userunitdir=$(abs "${11}")
 
 dest=$(mktemp -d "${TMPDIR:-/tmp}/porthole-install.XXXXXX")
 trap 'rm -rf "$dest"' EXIT
@@ -62,6 +63,15 @@ check "$datadir/icons/hicolor/symbolic/apps/$app_id-symbolic.svg" "symbolic icon
 check "$mandir/man1/porthole.1" "porthole(1)" no_markup_errors
 check "$mandir/man1/porthole-cli.1" "porthole-cli(1)" no_markup_errors
 check "$datadir/bash-completion/completions/porthole-cli" "bash completion" bash -n
+
+# The history recorder's systemd user unit starts the installed porthole-cli record
+runs_record() {
+  local exec_start
+  exec_start=$(sed -n 's/^ExecStart=//p' "$1")
+  [ "$exec_start" = "$bindir/porthole-cli record" ] || { echo "ExecStart=$exec_start"; return 1; }
+  grep -q '^WantedBy=default.target$' "$1" || { echo "no WantedBy=default.target"; return 1; }
+}
+check "$userunitdir/porthole-record.service" "systemd user unit" runs_record
 
 # The files must agree with each other: the desktop file starts the installed binary and names
 # the installed icon; the metainfo describes this application id and launches this desktop file.

@@ -24,6 +24,7 @@ const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "sockdiag", porthole_fuzz_sockdiag },
   { "ss", porthole_fuzz_ss },
   { "target", porthole_fuzz_target },
+  { "when", porthole_fuzz_when },
   { NULL, NULL },
 };
 

@@ -20,6 +20,9 @@ int porthole_cli_serve (int argc, char **argv);
 int porthole_cli_explain (int argc, char **argv);
 int porthole_cli_watch (int argc, char **argv);
 int porthole_cli_top (int argc, char **argv);
+/* the history journal: porthole-cli-record.c, porthole-cli-history.c */
+int porthole_cli_record (int argc, char **argv);
+int porthole_cli_history (int argc, char **argv);
 /* list --host/--hosts-file (porthole-cli-hosts.c) */
 int porthole_cli_list_hosts (const char *const *hosts, const char *hosts_file,
                              gboolean all, gboolean tcp, gboolean udp, gboolean json);

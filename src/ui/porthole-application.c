@@ -15,6 +15,7 @@ struct _PortholeApplication {
   AdwApplication         parent_instance;
   PortholeSettings      *settings;
   PortholeSocketMonitor *monitor;
+  PortholeRecorder      *recorder;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeApplication, porthole_application, ADW_TYPE_APPLICATION)
@@ -34,6 +35,21 @@ porthole_application_get_monitor (PortholeApplication *self)
 {
   g_return_val_if_fail (PORTHOLE_IS_APPLICATION (self), NULL);
   return self->monitor;
+}
+
+PortholeRecorder *
+porthole_application_get_recorder (PortholeApplication *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_APPLICATION (self), NULL);
+  return self->recorder;
+}
+
+/* The setting is in MiB */
+static gboolean
+mib_to_bytes (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_uint64 (value, (guint64) g_variant_get_uint32 (variant) * 1024 * 1024);
+  return TRUE;
 }
 
 PortholeSettings *
@@ -185,7 +201,22 @@ porthole_application_startup (GApplication *app)
   g_object_bind_property (self->settings, "resolve-names", porthole_socket_monitor_get_name_cache (self->monitor),
                           "enabled", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->monitor, "socket-opened", G_CALLBACK (on_socket_opened), self, 0);
+  /* The app records while it runs (unless the user unit's porthole-cli record does already) */
+  self->recorder = porthole_recorder_new (self->monitor, NULL);
+  g_settings_bind (porthole_settings_get_gsettings (self->settings), "history-retention-days",
+                   self->recorder, "retention-days", G_SETTINGS_BIND_GET);
+  g_settings_bind_with_mapping (porthole_settings_get_gsettings (self->settings), "history-max-size",
+                                self->recorder, "max-bytes", G_SETTINGS_BIND_GET, mib_to_bytes,
+                                NULL, NULL, NULL);
+  porthole_recorder_start (self->recorder);
   porthole_socket_monitor_refresh (self->monitor);
+}
+
+static void
+on_recorder_stopped (GObject *source, GAsyncResult *result, gpointer data)
+{
+  porthole_recorder_stop_finish (PORTHOLE_RECORDER (source), result, NULL);
+  *(gboolean *) data = TRUE;
 }
 
 static void
@@ -193,6 +224,19 @@ porthole_application_shutdown (GApplication *app)
 {
   PortholeApplication *self = PORTHOLE_APPLICATION (app);
 
+  if (self->recorder)
+    {
+      /* What the last refresh changed is written and the session ended: a few milliseconds,
+       * bounded in case the disk hangs */
+      gboolean stopped = FALSE;
+      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+      porthole_recorder_stop_async (self->recorder, NULL, on_recorder_stopped, &stopped);
+      while (!stopped && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+      g_object_run_dispose (G_OBJECT (self->recorder));
+    }
   if (self->monitor)
     g_object_run_dispose (G_OBJECT (self->monitor));
   G_APPLICATION_CLASS (porthole_application_parent_class)->shutdown (app);
@@ -203,6 +247,7 @@ porthole_application_finalize (GObject *object)
 {
   PortholeApplication *self = PORTHOLE_APPLICATION (object);
 
+  g_clear_object (&self->recorder);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (porthole_application_parent_class)->finalize (object);

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "porthole-recorder.h"
 #include "porthole-settings.h"
 #include "porthole-socket-monitor.h"
 
@@ -15,5 +16,7 @@ PortholeApplication   *porthole_application_new (void);
 /* The one socket monitor every window and page shares; refresh interval and pause follow GSettings. */
 PortholeSocketMonitor *porthole_application_get_monitor (PortholeApplication *self);
 PortholeSettings      *porthole_application_get_settings (PortholeApplication *self);
+/* The history recorder over that monitor (it writes the journal unless another recorder does) */
+PortholeRecorder      *porthole_application_get_recorder (PortholeApplication *self);
 
 G_END_DECLS

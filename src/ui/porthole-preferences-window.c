@@ -10,6 +10,8 @@ struct _PortholePreferencesWindow {
   GSettings     *settings;
   GtkAdjustment *interval_adjustment;
   GtkAdjustment *timeout_adjustment;
+  GtkAdjustment *retention_adjustment;
+  GtkAdjustment *size_adjustment;
   GtkSwitch     *highlight_switch;
   GtkSwitch     *notify_switch;
   GtkSwitch     *udp_switch;
@@ -56,6 +58,11 @@ porthole_preferences_window_new (PortholeSettings *shared)
                                 G_SETTINGS_BIND_DEFAULT, ms_to_seconds, seconds_to_ms, NULL, NULL);
   g_settings_bind_with_mapping (settings, "probe-timeout", self->timeout_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, uint_to_double, double_to_uint, NULL, NULL);
+  g_settings_bind_with_mapping (settings, "history-retention-days", self->retention_adjustment,
+                                "value", G_SETTINGS_BIND_DEFAULT, uint_to_double, double_to_uint,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (settings, "history-max-size", self->size_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, uint_to_double, double_to_uint, NULL, NULL);
   g_settings_bind (settings, "highlight-changes", self->highlight_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-new-listeners", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "show-udp", self->udp_switch, "active", G_SETTINGS_BIND_DEFAULT);
@@ -81,6 +88,8 @@ porthole_preferences_window_class_init (PortholePreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, interval_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, timeout_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, retention_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, size_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, highlight_switch);
   gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, PortholePreferencesWindow, udp_switch);

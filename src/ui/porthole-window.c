@@ -5,6 +5,7 @@
 #include "porthole-window.h"
 
 #include "porthole-connections-page.h"
+#include "porthole-history-page.h"
 #include "porthole-learn-page.h"
 #include "porthole-listening-page.h"
 #include "porthole-test-page.h"
@@ -20,12 +21,15 @@ struct _PortholeWindow {
   PortholeConnectionsPage *connections_page;
   AdwBin                  *test_bin;
   AdwBin                  *learn_bin;
+  AdwBin                  *history_bin;
 
   PortholeSocketMonitor   *monitor;
   PortholeSettings        *settings;
   /* built when first shown: most sessions never open them, and they cost start-up time */
   PortholeTestPage        *test_page;
   PortholeLearnPage       *learn_page;
+  PortholeHistoryPage     *history_page;
+  PortholeRecorder        *recorder;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeWindow, porthole_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -69,6 +73,17 @@ ensure_learn_page (PortholeWindow *self)
 }
 
 static void
+ensure_history_page (PortholeWindow *self)
+{
+  if (self->history_page == NULL)
+    {
+      self->history_page = g_object_new (PORTHOLE_TYPE_HISTORY_PAGE, NULL);
+      porthole_history_page_set_recorder (self->history_page, self->recorder);
+      adw_bin_set_child (self->history_bin, GTK_WIDGET (self->history_page));
+    }
+}
+
+static void
 on_visible_page_changed (PortholeWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
@@ -80,6 +95,8 @@ on_visible_page_changed (PortholeWindow *self)
     ensure_test_page (self);
   else if (g_strcmp0 (name, "learn") == 0)
     ensure_learn_page (self);
+  else if (g_strcmp0 (name, "history") == 0 && self->recorder != NULL)
+    ensure_history_page (self);
 }
 
 /* ---- what the actions do ---------------------------------------------------------------- */
@@ -204,6 +221,7 @@ setup_from_application (PortholeWindow *self, PortholeApplication *app)
 
   g_set_object (&self->monitor, porthole_application_get_monitor (app));
   g_set_object (&self->settings, porthole_application_get_settings (app));
+  g_set_object (&self->recorder, porthole_application_get_recorder (app));
   settings = porthole_settings_get_gsettings (self->settings);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -230,6 +248,8 @@ porthole_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_WINDOW);
   self->test_page = NULL;    /* owned by their bins, gone with the template */
   self->learn_page = NULL;
+  self->history_page = NULL;
+  g_clear_object (&self->recorder);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (porthole_window_parent_class)->dispose (object);
@@ -255,6 +275,7 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, connections_page);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, test_bin);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, learn_bin);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, history_bin);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, on_refresh);
@@ -270,6 +291,7 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "connections");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "test");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page", "s", "learn");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.show-page", "s", "history");
 }
 
 static void
