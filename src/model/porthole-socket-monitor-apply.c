@@ -164,6 +164,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
           finish_waiters (self->active_waiters, error);
           return;
         }
+      porthole_monitor_remote_done (self, rd, error);
       set_error (self, error->message);
     }
   else
@@ -181,6 +182,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (rd->added->len + rd->removed->len >= PORTHOLE_SOCKET_MONITOR_TRIM_MIN_ROWS)
         malloc_trim (0);
 #endif
+      porthole_monitor_remote_done (self, rd, NULL);
       set_error (self, NULL);
       self->sysctl = rd->sysctl;
       if (sysctl_changed)
@@ -228,6 +230,7 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
   rd->live = g_hash_table_ref (self->live);
   rd->first = !self->loaded;
   rd->all_namespaces = self->all_namespaces;
+  rd->host = g_strdup (self->host);
   /* Each namespace read in every state walks the kernel's whole connection table once (tens
    * of ms with 40,000 sockets): other namespaces' connections are read every fifth refresh,
    * their listeners every time */
