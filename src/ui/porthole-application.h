@@ -15,5 +15,9 @@ PortholeApplication   *porthole_application_new (void);
 /* The one socket monitor every window and page shares; refresh interval and pause follow GSettings. */
 PortholeSocketMonitor *porthole_application_get_monitor (PortholeApplication *self);
 PortholeSettings      *porthole_application_get_settings (PortholeApplication *self);
+/* The header bar's host menu: This Computer, the Host names of ~/.ssh/config, recent hosts,
+ * Connect to a Server… (app.open-host "s": "" for this computer, else an ssh destination, one
+ * window per host; app.connect-to-server; app.reload-hosts reads ~/.ssh/config again) */
+GMenuModel            *porthole_application_get_host_menu (PortholeApplication *self);
 
 G_END_DECLS
