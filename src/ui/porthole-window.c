@@ -73,6 +73,18 @@ porthole_window_new_for_host (PortholeApplication *application, PortholeSocketMo
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_view_switcher_title_set_title (self->switcher_title, host);
   adw_view_switcher_title_set_subtitle (self->switcher_title, _("Remote computer, over ssh"));
+  {
+    /* the view switcher takes the title's place: the host is named on the host button */
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *label = gtk_label_new (host);
+
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+    gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+    gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("network-server-symbolic"));
+    gtk_box_append (GTK_BOX (box), label);
+    gtk_menu_button_set_child (self->host_button, box);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->host_button), title);
+  }
   porthole_host_banner_set_monitor (self->host_banner, monitor);
   g_signal_connect_object (monitor, "notify::stale", G_CALLBACK (on_stale_changed), self, G_CONNECT_SWAPPED);
   on_stale_changed (self);
