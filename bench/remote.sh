@@ -20,12 +20,13 @@ n=$3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cli=$build/src/cli/porthole-cli
 ip link set lo up
-dir=$(mktemp -d /tmp/porthole-bench-remote-XXXXXX)
+# short: ssh's ControlMaster socket path must fit in 108 bytes, or no master is used
+dir=$(mktemp -d /tmp/phr-XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; pkill -P $$ 2>/dev/null; rm -rf "$dir"' EXIT
 ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
 cp "$dir/client_key.pub" "$dir/authorized_keys"
-mkdir -p "$dir/bin" "$dir/run" "$dir/run-fleet" /run/sshd
+mkdir -p "$dir/bin" "$dir/run" "$dir/rf" /run/sshd
 ln -s "$cli" "$dir/bin/porthole-cli"
 ln -s "$(command -v ss)" "$dir/bin/ss"
 cat > "$dir/ssh_config" <<EOC
@@ -64,13 +65,13 @@ ms() { local s e; s=$(date +%s%N); "$@" > /dev/null; e=$(date +%s%N); echo $(( (
 echo "== fleet: 20 sshd, list --host each alone (first connection) and all at once"
 slowest=0
 for p in $(seq 2201 2220); do
-  t=$(XDG_RUNTIME_DIR=$dir/run-fleet/$p ms sh -c "mkdir -p $dir/run-fleet/$p; exec $cli list --host 127.0.0.1:$p --json")
+  t=$(XDG_RUNTIME_DIR=$dir/rf/$p ms sh -c "mkdir -p $dir/rf/$p; exec $cli list --host 127.0.0.1:$p --json")
   [ "$t" -gt "$slowest" ] && slowest=$t
 done
 args=()
 for p in $(seq 2201 2220); do args+=(--host "127.0.0.1:$p"); done
-mkdir -p "$dir/run-fleet/all"
-all=$(XDG_RUNTIME_DIR=$dir/run-fleet/all ms "$cli" list "${args[@]}" --json)
+mkdir -p "$dir/rf/all"
+all=$(XDG_RUNTIME_DIR=$dir/rf/all ms "$cli" list "${args[@]}" --json)
 echo "slowest single host: $slowest ms; all 20 at once: $all ms; ratio $(awk "BEGIN{printf \"%.2f\", $all/$slowest}") (goal <= 2)"
 
 echo "== $((3 * n)) sockets"
