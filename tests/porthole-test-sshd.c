@@ -272,16 +272,21 @@ sshd_stop_at_exit (void)
 void
 porthole_test_sshd_kill (void)
 {
+  char self_ns[64] = "";
   GDir *proc = g_dir_open ("/proc", 0, NULL);
   const char *name;
 
+  /* only the sshd of this test's own network namespace: never another one on the machine */
+  ck_assert (readlink ("/proc/self/ns/net", self_ns, sizeof self_ns - 1) > 0);
   while ((name = g_dir_read_name (proc)) != NULL)
     {
       g_autofree char *comm_path = g_strdup_printf ("/proc/%s/comm", name);
+      g_autofree char *ns_path = g_strdup_printf ("/proc/%s/ns/net", name);
       g_autofree char *comm = NULL;
+      char ns[64] = "";
 
-      if (atoi (name) > 0 && g_file_get_contents (comm_path, &comm, NULL, NULL) &&
-          strcmp (g_strstrip (comm), "sshd") == 0)
+      if (atoi (name) > 0 && readlink (ns_path, ns, sizeof ns - 1) > 0 && strcmp (ns, self_ns) == 0 &&
+          g_file_get_contents (comm_path, &comm, NULL, NULL) && strcmp (g_strstrip (comm), "sshd") == 0)
         kill (atoi (name), SIGKILL);
     }
   g_dir_close (proc);

@@ -34,7 +34,7 @@ extern PortholeTestSshd porthole_sshd;
 void     porthole_test_sshd_start (PortholeTestRemote remote, const char *fake);
 /* Starts sshd again on the same port and keys (after porthole_test_sshd_kill) */
 void     porthole_test_sshd_launch (void);
-/* Kills sshd's processes in this namespace (the listener and each session's), SIGKILL */
+/* Kills sshd's processes in this network namespace only (the listener and each session's), SIGKILL */
 void     porthole_test_sshd_kill (void);
 void     porthole_test_sshd_stop (void);
 /* Replaces the client's ssh_config line @from by @to (a wrong key, no known host key) */
