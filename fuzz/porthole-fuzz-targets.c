@@ -23,6 +23,7 @@ const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "services", porthole_fuzz_services },
   { "sockdiag", porthole_fuzz_sockdiag },
   { "ss", porthole_fuzz_ss },
+  { "ssh-config", porthole_fuzz_ssh_config },
   { "target", porthole_fuzz_target },
   { "when", porthole_fuzz_when },
   { NULL, NULL },

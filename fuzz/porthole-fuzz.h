@@ -29,6 +29,7 @@ int porthole_fuzz_remote (const guint8 *data, gsize size);
 int porthole_fuzz_services (const guint8 *data, gsize size);
 int porthole_fuzz_sockdiag (const guint8 *data, gsize size);
 int porthole_fuzz_ss (const guint8 *data, gsize size);
+int porthole_fuzz_ssh_config (const guint8 *data, gsize size);
 int porthole_fuzz_target (const guint8 *data, gsize size);
 int porthole_fuzz_when (const guint8 *data, gsize size);
 

@@ -190,6 +190,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
           finish_waiters (self->active_waiters, error);
           return;
         }
+      porthole_monitor_remote_done (self, rd, error);
       set_error (self, error->message);
     }
   else
@@ -213,6 +214,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (rd->added->len + rd->removed->len >= PORTHOLE_SOCKET_MONITOR_TRIM_MIN_ROWS)
         malloc_trim (0);
 #endif
+      porthole_monitor_remote_done (self, rd, NULL);
       set_error (self, NULL);
       self->sysctl = rd->sysctl;
       if (sysctl_changed)
@@ -260,6 +262,7 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
   rd->live = g_hash_table_ref (self->live);
   rd->first = !self->loaded;
   rd->all_namespaces = self->all_namespaces;
+  rd->host = g_strdup (self->host);
   /* Each namespace read in every state walks the kernel's whole connection table once (tens
    * of ms with 40,000 sockets): other namespaces' connections are read every fifth refresh,
    * their listeners every time */
@@ -279,7 +282,7 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
   rd->api = porthole_monitor_names_snapshot (self);
   /* Closes between refreshes: asked of the kernel when the whole TCP table of this computer
    * is watched (not for a fixture /proc, nor over /proc/net, which has no counters) */
-  if (!self->destroy_tried && (self->flags & PORTHOLE_DUMP_TCP) && (self->flags & PORTHOLE_DUMP_ALL_STATES) &&
+  if (!self->destroy_tried && self->host == NULL && (self->flags & PORTHOLE_DUMP_TCP) && (self->flags & PORTHOLE_DUMP_ALL_STATES) &&
       !self->force_proc && g_strcmp0 (self->proc_root, "/proc") == 0)
     {
       g_autoptr(GError) error = NULL;

@@ -56,6 +56,14 @@ struct _PortholeSocketMonitor {
   gboolean           again;
   GPtrArray         *pending_waiters;  /* GTask: want a refresh that starts after they asked */
   GPtrArray         *active_waiters;   /* GTask: served by the refresh in flight */
+
+  /* ---- the remote source (porthole-socket-monitor-remote.c) ---- */
+  char              *host;         /* ssh destination; NULL: this computer */
+  gboolean           stale;        /* the host did not answer the last refresh: rows are old */
+  gint64             last_seen;    /* g_get_real_time() of its last answer, 0: never */
+  char              *notice;       /* e.g. that ss answered for a missing porthole-cli */
+  guint              failures;     /* in a row, for the backoff */
+  gint64             retry_at;     /* monotonic time before which the timer does not ask again */
 };
 
 enum {
@@ -73,6 +81,11 @@ enum {
   PROP_SYSCTL,
   PROP_N_ITEMS,
   PROP_ALL_NAMESPACES,
+  /* the remote source */
+  PROP_HOST,
+  PROP_STALE,
+  PROP_LAST_SEEN,
+  PROP_NOTICE,
   N_PROPS
 };
 
@@ -128,6 +141,11 @@ typedef struct {
   GPtrArray         *flashed;    /* new PortholeSocket that opened and closed since the last dump */
   GArray            *summaries;  /* PortholeDestroySummary: closes past the destroy watch's rows */
   gint64             sampled_at; /* when the dump was made */
+  /* the remote source: in */
+  char              *host;
+  /* out: row i's owner at index i (PortholeMonitorRemoteOwner); what the host said besides */
+  GArray            *remote_owners;
+  char              *remote_notice;
 } PortholeMonitorRefresh;
 
 void     porthole_monitor_refresh_free (gpointer data);
@@ -171,6 +189,25 @@ void     porthole_monitor_published_apply (PortholeSocketMonitor *self, Porthole
 /* Main thread: asks the runtimes again when containers are seen (at most every 10 s) */
 void     porthole_monitor_names_maybe_refresh (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd);
 GPtrArray *porthole_monitor_names_snapshot (PortholeSocketMonitor *self);
+
+/* ---- the remote source (porthole-socket-monitor-remote.c) ------------------------------- */
+
+typedef struct _PortholeMonitorRemoteOwner PortholeMonitorRemoteOwner;
+
+GArray  *porthole_monitor_remote_owners_new (void);
+/* Worker: the host's rows (and rd->remote_owners, rd->remote_notice) over ssh */
+gboolean porthole_monitor_remote_dump (PortholeMonitorRefresh *rd,
+                                       GArray                 *rows,
+                                       GCancellable           *cancellable,
+                                       GError                **error);
+/* Worker: items for the rows at @fresh, with the owners the host named */
+void     porthole_monitor_remote_make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh);
+/* Main thread, after every refresh of a remote monitor: stale, last-seen, notice, backoff */
+void     porthole_monitor_remote_done (PortholeSocketMonitor  *self,
+                                       PortholeMonitorRefresh *rd,
+                                       const GError           *error);
+/* Main thread: whether the timer may ask the host again (FALSE while backing off) */
+gboolean porthole_monitor_remote_may_refresh (PortholeSocketMonitor *self);
 
 /* ---- the main thread (porthole-socket-monitor-apply.c) ----------------------------------- */
 

@@ -37,6 +37,9 @@ porthole_monitor_refresh_free (gpointer data)
   g_clear_pointer (&rd->recent, g_ptr_array_unref);
   g_clear_pointer (&rd->flashed, g_ptr_array_unref);
   g_clear_pointer (&rd->summaries, g_array_unref);
+  g_free (rd->host);
+  g_clear_pointer (&rd->remote_owners, g_array_unref);
+  g_free (rd->remote_notice);
   g_free (rd);
 }
 
@@ -71,7 +74,7 @@ porthole_monitor_pick_service (PortholeServices *services, const PortholeSockInf
 static void
 make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable *ns_pids)
 {
-  PortholeMonitorContainers *containers = porthole_monitor_containers_new (rd->proc_root);
+  PortholeMonitorContainers *containers;
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) owners = NULL;
   g_autoptr(GHashTable) comms = NULL;   /* pid -> raw comm, from the fd walk */
@@ -85,6 +88,12 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable 
   gint64 overflow_uid = sandboxed ? porthole_proc_read_overflow_uid (rd->proc_root) : -1;
   gint64 now = rd->first ? 0 : g_get_monotonic_time ();
 
+  if (rd->host != NULL)   /* a remote host named the owners itself */
+    {
+      porthole_monitor_remote_make_items (rd, rows, fresh);
+      return;
+    }
+  containers = porthole_monitor_containers_new (rd->proc_root);
   for (guint i = 0; i < fresh->len; i++)
     {
       PortholeSockInfo *info = &g_array_index (rows, PortholeSockInfo, g_array_index (fresh, guint, i));
@@ -256,8 +265,9 @@ porthole_monitor_refresh_worker (GTask        *task,
 
   porthole_sysctl_read (NULL, &rd->sysctl);
   ns_pids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  if (rd->all_namespaces ? !dump_all (rd, rows, ns_pids, &error)
-                         : !porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
+  if (rd->host != NULL ? !porthole_monitor_remote_dump (rd, rows, cancellable, &error)
+      : rd->all_namespaces ? !dump_all (rd, rows, ns_pids, &error)
+                           : !porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -312,7 +322,7 @@ porthole_monitor_refresh_worker (GTask        *task,
     porthole_monitor_take_closes (rd);
   else if (rd->destroy != NULL)   /* what closed before the first table is not news */
     porthole_destroy_batch_free (porthole_destroy_watch_take (rd->destroy));
-  if (rd->all_namespaces)
+  if (rd->all_namespaces && rd->host == NULL)
     {
       g_autoptr(GPtrArray) items = live_items (rd, seen);
 

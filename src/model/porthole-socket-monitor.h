@@ -52,6 +52,19 @@ guint    porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self)
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self);
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self);
 
+/* The source (construct-only "host"): NULL for this computer, else an ssh destination
+ * ("user@host:port" or a ~/.ssh/config alias) listed over ssh with porthole-cli there, or ss.
+ * Its owners are the ones the host names; process details are not read for it (empty). When
+ * the host does not answer, "error" says why in words, "stale" is TRUE and the rows stay as
+ * last seen ("last-seen": g_get_real_time() of the last answer, 0 never); the timer then asks
+ * again after 1 s, 2 s, 4 s ... up to 30 s (an explicit refresh asks at once). "notice": what
+ * is worth saying of a working source (ss answered because porthole-cli is not there). */
+PortholeSocketMonitor *porthole_socket_monitor_new_for_host (const char *host);
+const char *porthole_socket_monitor_get_host (PortholeSocketMonitor *self);
+gboolean    porthole_socket_monitor_get_stale (PortholeSocketMonitor *self);
+gint64      porthole_socket_monitor_get_last_seen (PortholeSocketMonitor *self);
+const char *porthole_socket_monitor_get_notice (PortholeSocketMonitor *self);
+
 /* Starts a refresh now (coalesced with one already running). */
 void     porthole_socket_monitor_refresh (PortholeSocketMonitor *self);
 /* Refreshes and calls back once this refresh has been applied to the model. */

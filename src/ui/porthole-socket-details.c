@@ -305,7 +305,9 @@ show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
   add_row (self, row++, _("Name"), porthole_socket_get_process (s), FALSE);
   add_row (self, row++, _("PID"), pid, FALSE);
   add_row (self, row++, _("User"), porthole_socket_get_user (s), FALSE);
-  if (info == NULL)
+  if (self->monitor && porthole_socket_monitor_get_host (self->monitor))
+    ;   /* a remote computer's process: its /proc is not read from here */
+  else if (info == NULL)
     add_row (self, row++, _("Command"), "…", TRUE);
   else if (info->gone)
     add_row (self, row++, _("Command"), _("The program has exited"), TRUE);
@@ -482,7 +484,8 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   update_test_button (self);
   update_clients (self);
 
-  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN && self->monitor != NULL)
+  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN && self->monitor != NULL &&
+      porthole_socket_monitor_get_host (self->monitor) == NULL)
     {
       self->cancellable = g_cancellable_new ();
       porthole_socket_monitor_read_process_async (self->monitor, socket, self->cancellable, on_process_read, self);
