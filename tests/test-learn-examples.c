@@ -487,6 +487,9 @@ learn_examples_suite (void)
   Suite *s = suite_create ("learn-examples");
   TCase *tc = tcase_create ("core");
 
+  /* the live namespace test reads every namespace on the machine: slow on a loaded one */
+  tcase_set_timeout (tc, 60);
+
   tcase_add_test (tc, test_addresses);
   tcase_add_test (tc, test_ranges);
   tcase_add_test (tc, test_ephemeral);
