@@ -214,8 +214,13 @@ render (Top *t, guint columns, guint rows)
 
   if (t->tty)
     g_string_append (t->out, "\033[H");
-  g_string_append_printf (line, _("Porthole: %u programs, %u connections; sending %s, receiving %s"),
-                          programs->len, connections->len, porthole_cli_format_rate (send, a),
+  g_string_append (line, "Porthole: ");
+  g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u program", "%u programs",
+                                             programs->len), programs->len);
+  g_string_append (line, ", ");
+  g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u connection", "%u connections",
+                                             connections->len), connections->len);
+  g_string_append_printf (line, _("; sending %s, receiving %s"), porthole_cli_format_rate (send, a),
                           porthole_cli_format_rate (receive, b));
   if (t->error)
     g_string_append_printf (line, " (%s)", t->error);
