@@ -79,7 +79,8 @@ snap programs
 if [ -n "${PORTHOLE_SCREENSHOT_EXTRA:-}" ]; then
   xdotool mousemove --window "$wid" 100 145 click 1
   sleep 1.5
-  xdotool mousemove --window "$wid" 100 145 click 1
+  # (below the bar that says whose connections these are)
+  xdotool mousemove --window "$wid" 100 191 click 1
   sleep 3
   snap traffic-details
   xdotool key --window "$wid" Escape

@@ -43,6 +43,7 @@ struct _PortholeTrafficSection {
   GtkWidget         *health_box;
   GtkGrid           *health;
 
+  GtkSizeGroup      *keys;   /* the two grids' key columns, one width */
   Row                counter_rows[N_COUNTERS];
   Row                health_rows[N_HEALTH];
   PortholeSocket    *socket;
@@ -89,6 +90,7 @@ make_counter_rows (PortholeTrafficSection *self)
 
       r->key = key_label (keys[i]);
       r->value = value_label ();
+      gtk_size_group_add_widget (self->keys, r->key);
       gtk_grid_attach (self->counters, r->key, 0, i, 1, 1);
       gtk_grid_attach (self->counters, GTK_WIDGET (r->value), 1, i, 1, 1);
     }
@@ -121,6 +123,7 @@ make_health_rows (PortholeTrafficSection *self)
 
       r->key = key_label (keys[i]);
       r->value = value_label ();
+      gtk_size_group_add_widget (self->keys, r->key);
       r->explain = gtk_label_new (explain[i]);
       gtk_label_set_xalign (GTK_LABEL (r->explain), 0);
       gtk_label_set_wrap (GTK_LABEL (r->explain), TRUE);
@@ -328,6 +331,7 @@ porthole_traffic_section_dispose (GObject *object)
   if (self->socket)
     g_clear_signal_handler (&self->rate_handler, self->socket);
   g_clear_object (&self->socket);
+  g_clear_object (&self->keys);
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_TRAFFIC_SECTION);
   G_OBJECT_CLASS (porthole_traffic_section_parent_class)->dispose (object);
 }
@@ -353,6 +357,7 @@ porthole_traffic_section_init (PortholeTrafficSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   porthole_style_load ("porthole-traffic.css");
+  self->keys = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   make_counter_rows (self);
   make_health_rows (self);
 }
