@@ -249,7 +249,7 @@ update (PortholeTrafficSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->note), reason != NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->counters), traffic);
-  gtk_widget_set_visible (GTK_WIDGET (self->sparkline), traffic);
+  gtk_widget_set_visible (GTK_WIDGET (self->sparkline), FALSE);
   if (traffic)
     {
       g_autofree char *sent = bytes_text (porthole_socket_get_bytes_sent (s));
@@ -264,6 +264,8 @@ update (PortholeTrafficSection *self)
       set_row (&self->counter_rows[COUNTER_RATE], rate);
       n = porthole_socket_get_rate_history (s, history, G_N_ELEMENTS (history));
       porthole_sparkline_set_values (self->sparkline, history, n);
+      /* a chart of nothing says nothing: shown once it has moved */
+      gtk_widget_set_visible (GTK_WIDGET (self->sparkline), n > 0);
     }
   /* A listener's own tcp_info says nothing about its clients' paths */
   if (traffic && !listener)
