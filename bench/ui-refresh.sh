@@ -17,7 +17,10 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 30000)
 
 if [ -z "${PORTHOLE_BENCH_IN_NETNS:-}" ]; then
-  if [ "$(id -u)" -eq 0 ]; then ns=(unshare -n); else ns=(unshare -rn); fi
+  # A private pid namespace too: the app reads the network namespace of every process it can
+  # see, and on a shared machine other programs' namespaces (other test suites') would be
+  # counted and churn
+  if [ "$(id -u)" -eq 0 ]; then ns=(unshare -n -p -f --mount-proc); else ns=(unshare -rn -p -f --mount-proc); fi
   for n in "${sizes[@]}" idle; do
     "${ns[@]}" env PORTHOLE_BENCH_IN_NETNS=1 "${BASH_SOURCE[0]}" "$build" "$n"
   done

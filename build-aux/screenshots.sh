@@ -75,6 +75,16 @@ snap connections
 xdotool key --window "$wid" alt+p
 sleep 8
 snap programs
+# PORTHOLE_SCREENSHOT_EXTRA=1: the busiest program's connections, the first one's details
+if [ -n "${PORTHOLE_SCREENSHOT_EXTRA:-}" ]; then
+  xdotool mousemove --window "$wid" 100 145 click 1
+  sleep 1.5
+  # (below the bar that says whose connections these are)
+  xdotool mousemove --window "$wid" 100 191 click 1
+  sleep 3
+  snap traffic-details
+  xdotool key --window "$wid" Escape
+fi
 xdotool key --window "$wid" alt+c
 xdotool key --window "$wid" alt+4
 sleep 2

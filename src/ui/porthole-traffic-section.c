@@ -43,6 +43,7 @@ struct _PortholeTrafficSection {
   GtkWidget         *health_box;
   GtkGrid           *health;
 
+  GtkSizeGroup      *keys;   /* the two grids' key columns, one width */
   Row                counter_rows[N_COUNTERS];
   Row                health_rows[N_HEALTH];
   PortholeSocket    *socket;
@@ -89,6 +90,7 @@ make_counter_rows (PortholeTrafficSection *self)
 
       r->key = key_label (keys[i]);
       r->value = value_label ();
+      gtk_size_group_add_widget (self->keys, r->key);
       gtk_grid_attach (self->counters, r->key, 0, i, 1, 1);
       gtk_grid_attach (self->counters, GTK_WIDGET (r->value), 1, i, 1, 1);
     }
@@ -121,6 +123,7 @@ make_health_rows (PortholeTrafficSection *self)
 
       r->key = key_label (keys[i]);
       r->value = value_label ();
+      gtk_size_group_add_widget (self->keys, r->key);
       r->explain = gtk_label_new (explain[i]);
       gtk_label_set_xalign (GTK_LABEL (r->explain), 0);
       gtk_label_set_wrap (GTK_LABEL (r->explain), TRUE);
@@ -246,7 +249,7 @@ update (PortholeTrafficSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->note), reason != NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->counters), traffic);
-  gtk_widget_set_visible (GTK_WIDGET (self->sparkline), traffic);
+  gtk_widget_set_visible (GTK_WIDGET (self->sparkline), FALSE);
   if (traffic)
     {
       g_autofree char *sent = bytes_text (porthole_socket_get_bytes_sent (s));
@@ -261,6 +264,8 @@ update (PortholeTrafficSection *self)
       set_row (&self->counter_rows[COUNTER_RATE], rate);
       n = porthole_socket_get_rate_history (s, history, G_N_ELEMENTS (history));
       porthole_sparkline_set_values (self->sparkline, history, n);
+      /* a chart of nothing says nothing: shown once it has moved */
+      gtk_widget_set_visible (GTK_WIDGET (self->sparkline), n > 0);
     }
   /* A listener's own tcp_info says nothing about its clients' paths */
   if (traffic && !listener)
@@ -328,6 +333,7 @@ porthole_traffic_section_dispose (GObject *object)
   if (self->socket)
     g_clear_signal_handler (&self->rate_handler, self->socket);
   g_clear_object (&self->socket);
+  g_clear_object (&self->keys);
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_TRAFFIC_SECTION);
   G_OBJECT_CLASS (porthole_traffic_section_parent_class)->dispose (object);
 }
@@ -353,6 +359,7 @@ porthole_traffic_section_init (PortholeTrafficSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   porthole_style_load ("porthole-traffic.css");
+  self->keys = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   make_counter_rows (self);
   make_health_rows (self);
 }
