@@ -4,11 +4,21 @@
 # processes so that none holds more than a few thousand files, prints "ready" once every
 # socket is open, then holds them until its stdin closes. Meant for a private network
 # namespace (bench/list.sh runs it under `unshare -n`): it binds fixed ports on 127.0.0.1.
+#
+# Traffic: SIGUSR1 to this process starts it, SIGUSR2 stops it. While on, once a second each
+# worker sends 512 bytes over one pair in every MOVING_EVERY (the client writes, the accepted
+# end reads), so with the default 7 about 10% of all sockets (listeners included) see their
+# counters move each second.
 # Usage: sockets.py N [PER_WORKER]
 import os
 import resource
+import select
+import signal
 import socket
 import sys
+
+MOVING_EVERY = 7
+moving = False
 
 N = int(sys.argv[1])
 PER_WORKER = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -40,8 +50,27 @@ def worker(index, first, count, ready_fd, hold_fd):
         a, _ = hub.accept()
         held.extend((c, a))
     hub.close()
+
+    def set_moving(on):
+        global moving
+        moving = on
+    signal.signal(signal.SIGUSR1, lambda *_: set_moving(True))
+    signal.signal(signal.SIGUSR2, lambda *_: set_moving(False))
     os.write(ready_fd, b"w")
-    os.read(hold_fd, 1)      # returns when the parent closes its end (or dies)
+    pairs = held[count:]
+    payload = b"p" * 512
+    while True:
+        # returns when the parent closes its end (or dies); a signal only wakes it
+        try:
+            readable, _, _ = select.select([hold_fd], [], [], 1.0)
+        except InterruptedError:
+            readable = []
+        if readable:
+            break
+        if moving:
+            for i in range(0, len(pairs), 2 * MOVING_EVERY):
+                pairs[i].send(payload)
+                pairs[i + 1].recv(4096)
     os._exit(0)
 
 
@@ -62,6 +91,12 @@ def main():
         children.append(pid)
     os.close(ready_w)
     os.close(hold_r)
+
+    def relay(signum, frame):
+        for pid in children:
+            os.kill(pid, signum)
+    signal.signal(signal.SIGUSR1, relay)
+    signal.signal(signal.SIGUSR2, relay)
     ready = 0
     while ready < len(children):
         chunk = os.read(ready_r, 4096)

@@ -12,6 +12,12 @@
  * With --views-only the window holds just the Listening and Connections pages (a GtkStack
  * showing Listening, as the app does), so their cost is seen apart from the other tabs'.
  *
+ * With PORTHOLE_BENCH_HOLDER set (the pid of bench/sockets.py), it then turns that holder's
+ * traffic on (about 10% of the sockets move each second) and times refreshes a second apart:
+ * counters updated in place, "traffic-changed", the programs, and the bound cells; with
+ * --views-only also with Connections shown sorted by rate (re-sorted each refresh) and with
+ * the Programs view shown.
+ *
  * Usage: bench-ui-refresh [--views-only] [REPEATS] */
 #define G_LOG_DOMAIN "bench-ui-refresh"
 #include "config.h"
@@ -23,6 +29,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +42,13 @@
 #define SETTLE_MS 200
 
 static guint items_changed;
+static guint traffic_sockets;
+
+static void
+on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, gpointer data)
+{
+  traffic_sockets += sockets->len;
+}
 
 static void
 on_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer data)
@@ -198,6 +212,8 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   PortholeSocketMonitor *monitor;
   GtkWindow *window;
+  GtkStack *views_stack = NULL;
+  PortholeConnectionsPage *connections_page = NULL;
   Sample samples[64];
   double t0, idle_ms, load_ms, done_at = -1;
   guint n_sockets, change;
@@ -220,6 +236,8 @@ main (int argc, char **argv)
 
       gtk_stack_add_named (stack, GTK_WIDGET (listening), "listening");
       gtk_stack_add_named (stack, GTK_WIDGET (connections), "connections");
+      views_stack = stack;
+      connections_page = connections;
       porthole_listening_page_set_monitor (listening, monitor);
       porthole_connections_page_set_monitor (connections, monitor);
       window = GTK_WINDOW (gtk_window_new ());
@@ -231,6 +249,7 @@ main (int argc, char **argv)
   printf ("  window: %s\n", views_only ? "Listening and Connections pages only" : "the app's window, every tab");
   gtk_window_present (window);
   g_signal_connect (monitor, "items-changed", G_CALLBACK (on_items_changed), NULL);
+  g_signal_connect (monitor, "traffic-changed", G_CALLBACK (on_traffic_changed), NULL);
 
   /* The first snapshot (started by the application) and its first frames */
   t0 = thread_cpu_ms ();
@@ -289,6 +308,38 @@ main (int argc, char **argv)
 
     report (label, samples, repeats);
   }
+  if (g_getenv ("PORTHOLE_BENCH_HOLDER"))
+    {
+      pid_t holder = atoi (g_getenv ("PORTHOLE_BENCH_HOLDER"));
+      const char *scenes[] = { "Listening shown", "Connections by rate", "Programs shown" };
+
+      kill (holder, SIGUSR1);
+      spin (2500);
+      for (guint k = 0; k < (views_only ? G_N_ELEMENTS (scenes) : 1); k++)
+        {
+          g_autofree char *label = NULL;
+
+          if (k == 1)
+            {
+              gtk_stack_set_visible_child_name (views_stack, "connections");
+              porthole_socket_view_sort_by (porthole_connections_page_get_view (connections_page), "rate", TRUE);
+            }
+          else if (k == 2)
+            porthole_connections_page_show (connections_page, "programs");
+          spin (1000);
+          traffic_sockets = 0;
+          for (guint i = 0; i < repeats; i++)
+            {
+              spin (1000 - SETTLE_MS);   /* a second of traffic in each refresh */
+              samples[i] = timed_refresh (monitor, idle_ms);
+            }
+          label = g_strdup_printf ("traffic, %s", scenes[k]);
+          report (label, samples, repeats);
+          printf ("  %-22s %u sockets' counters moved per refresh (%.1f%%)\n", "",
+                  traffic_sockets / repeats, 100.0 * traffic_sockets / repeats / MAX (n_sockets, 1));
+        }
+      kill (holder, SIGUSR2);
+    }
   {
     g_autofree char *rss = rss_text ();
 

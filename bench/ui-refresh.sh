@@ -3,8 +3,9 @@
 # Main-thread time per refresh of the Listening/Connections views, items-changed emissions for
 # a refresh that finds nothing new, and the app's RSS, with about 10,000 and 30,000 TCP
 # sockets (bench/sockets.py: N listeners + N loopback pairs, at most 1,000 per worker
-# process) inside a private network namespace. Then the idle CPU of the real app with only a
-# few sockets at the default refresh interval.
+# process) inside a private network namespace; then the same with counters moving on about 10%
+# of the sockets each second (the holder's traffic, refreshes a second apart). Then the idle
+# CPU of the real app with only a few sockets at the default refresh interval.
 # Usage: bench/ui-refresh.sh BUILDDIR [SOCKETS...]     (needs xvfb-run and dbus-run-session)
 set -euo pipefail
 
@@ -56,8 +57,10 @@ start_socket_holder ui-refresh "$pairs"
 
 echo "~$n sockets ($(ss -tanH | wc -l) TCP in the namespace)"
 ulimit -n 65536 2>/dev/null || true
+export PORTHOLE_BENCH_HOLDER=$holder
 display "$build/bench/bench-ui-refresh" --views-only 5
 display "$build/bench/bench-ui-refresh" 5
+unset PORTHOLE_BENCH_HOLDER
 
 # The real app's RSS with these sockets, after a few refreshes
 display bash -c '

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Retakes data/screenshots/{listening,containers,connections,learn}{,-dark}.png: the app from BUILD_DIR
-# (default _build) under Xvfb, inside a private network namespace holding a fixed scene
+# Retakes data/screenshots/{listening,containers,connections,programs,learn}{,-dark}.png: the app from
+# BUILD_DIR (default _build) under Xvfb, inside a private network namespace holding a fixed scene
 # (build-aux/screenshot-scene.py, with a "container" publishing port 8080, and `porthole-cli
-# serve 9000` with three clients), so the
+# serve 9000` with three clients; build-aux/screenshot-traffic.py, four pairs of programs moving
+# data at steady rates on ports 9101-9104, after the test server in Listening), so the
 # pictures show the same sockets on any machine. The Test tab's pictures come from
 # `PORTHOLE_SCREENSHOT_DIR=data/screenshots meson test -C _build test-page`.
 # Needs root (unshare -n), xvfb-run, xdotool and ImageMagick's import.
@@ -23,7 +24,7 @@ ip link set lo up
 
 work=$(mktemp -d)
 cleanup() {
-  exec 3>&- 2>/dev/null || true
+  exec 3>&- 4>&- 2>/dev/null || true
   kill "${serve_pid:-}" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -37,6 +38,11 @@ mkfifo "$work/hold"
 exec 3>"$work/hold"
 for _ in $(seq 50); do grep -q ready "$work/scene.log" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$work/scene.log" || { echo "screenshots: the scene did not open" >&2; exit 1; }
+mkfifo "$work/hold-traffic"
+/usr/bin/python3 "$root/build-aux/screenshot-traffic.py" <"$work/hold-traffic" >"$work/traffic.log" &
+exec 4>"$work/hold-traffic"
+for _ in $(seq 50); do grep -q ready "$work/traffic.log" 2>/dev/null && break; sleep 0.1; done
+grep -q ready "$work/traffic.log" || { echo "screenshots: the traffic did not start" >&2; exit 1; }
 
 # One run of the app per colour scheme: listening (the test server's details), connections,
 # learn (a port looked up)
@@ -65,6 +71,11 @@ snap listening
 xdotool key --window "$wid" alt+2
 sleep 1.5
 snap connections
+# Programs under load: by then the rates have a few refreshes of history behind them
+xdotool key --window "$wid" alt+p
+sleep 8
+snap programs
+xdotool key --window "$wid" alt+c
 xdotool key --window "$wid" alt+4
 sleep 2
 # the lookup's entry
@@ -96,4 +107,4 @@ INNER
 
 shoot ""
 ADW_DEBUG_COLOR_SCHEME=prefer-dark shoot "-dark"
-echo "screenshots: wrote $out/{listening,containers,connections,learn}{,-dark}.png"
+echo "screenshots: wrote $out/{listening,containers,connections,programs,learn}{,-dark}.png"

@@ -22,8 +22,9 @@ expect()
   fi
 }
 
-expect 'list probe scan explain serve record history --help --version' porthole-cli ''
+expect 'list probe scan explain serve watch top record history --help --version' porthole-cli ''
 expect 'scan serve' porthole-cli s
+expect 'top' porthole-cli t
 expect '--all --tcp --udp --netns --json --host --hosts-file --help' porthole-cli list --
 expect '--host --hosts-file' porthole-cli list --host web1 --ho
 expect '--json' porthole-cli list --all --j
@@ -38,6 +39,12 @@ expect '127.0.0.1 0.0.0.0' porthole-cli serve 8080 --address ''
 expect '' porthole-cli probe --timeout ''
 expect '' porthole-cli scan --concurrency ''
 expect '' porthole-cli scan 127.0.0.1 1-100 ''
+expect '--json --interval --netns --tcp --udp --help' porthole-cli watch --
+expect '' porthole-cli watch --interval ''
+expect 'all host' porthole-cli watch --json --netns ''
+expect '--interval' porthole-cli watch --interval 500 --in
+expect '--interval --netns --help' porthole-cli top --
+expect '' porthole-cli top --interval ''
 expect '--journal --interval --retention --max-size --verbose --help' porthole-cli record --
 expect '--port --process --since --until --journal --json --help' porthole-cli history --
 expect '1h 12h 1d' porthole-cli history --since 1

@@ -3,7 +3,8 @@
  * buffer. It stays inside the buffer whatever the lengths say, fails with an error and no
  * partial rows, or succeeds with at most one row per inet_diag_msg that fits. The struct
  * tcp_info parser behind it takes a counter only when its attribute held all of it: a row's
- * counters are known only with their bits, and 0 otherwise; UDP rows have none. */
+ * counters are known only with their bits, and 0 otherwise; UDP rows have none. With protocol
+ * 0 (the destroy broadcasts) each row's protocol is its message's INET_DIAG_PROTOCOL, TCP or UDP. */
 #define G_LOG_DOMAIN "porthole-fuzz"
 #include "config.h"
 
@@ -64,7 +65,10 @@ check_counters (const PortholeSockInfo *r, guint8 protocol, gsize len)
 int
 porthole_fuzz_sockdiag (const guint8 *data, gsize size)
 {
-  guint8 protocol = size > 0 && (data[0] & 1) ? IPPROTO_UDP : IPPROTO_TCP;
+  /* byte 0 mod 3: a TCP dump, a UDP dump, or each message's own INET_DIAG_PROTOCOL (0; the
+   * destroy broadcasts) */
+  static const guint8 protocols[] = { IPPROTO_TCP, IPPROTO_UDP, 0 };
+  guint8 protocol = protocols[size > 0 ? data[0] % 3 : 0];
   gsize len = size > 0 ? size - 1 : 0;
   /* exact size, so that one byte too far is an ASan report */
   g_autofree guint8 *buf = porthole_fuzz_copy (data, size, 1);
@@ -86,9 +90,11 @@ porthole_fuzz_sockdiag (const guint8 *data, gsize size)
         {
           const PortholeSockInfo *r = &g_array_index (rows, PortholeSockInfo, i);
 
-          porthole_fuzz_assert (r->protocol == protocol);
+          porthole_fuzz_assert (protocol != 0 ? r->protocol == protocol
+                                              : r->protocol == IPPROTO_TCP ||
+                                                r->protocol == IPPROTO_UDP);
           porthole_fuzz_assert (r->family == AF_INET || r->family == AF_INET6);
-          check_counters (r, protocol, len);
+          check_counters (r, r->protocol, len);
         }
     }
   else

@@ -11,6 +11,7 @@
 const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "cgroup", porthole_fuzz_cgroup },
   { "container-json", porthole_fuzz_container_json },
+  { "destroy", porthole_fuzz_destroy },
   { "escape", porthole_fuzz_escape },
   { "forwarder", porthole_fuzz_forwarder },
   { "port", porthole_fuzz_port },
@@ -22,6 +23,7 @@ const PortholeFuzzTarget porthole_fuzz_targets[] = {
   { "services", porthole_fuzz_services },
   { "sockdiag", porthole_fuzz_sockdiag },
   { "ss", porthole_fuzz_ss },
+  { "ssh-config", porthole_fuzz_ssh_config },
   { "target", porthole_fuzz_target },
   { "when", porthole_fuzz_when },
   { NULL, NULL },

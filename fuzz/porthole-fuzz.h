@@ -16,6 +16,7 @@ typedef struct {
 } PortholeFuzzTarget;
 
 int porthole_fuzz_cgroup (const guint8 *data, gsize size);
+int porthole_fuzz_destroy (const guint8 *data, gsize size);
 int porthole_fuzz_container_json (const guint8 *data, gsize size);
 int porthole_fuzz_escape (const guint8 *data, gsize size);
 int porthole_fuzz_forwarder (const guint8 *data, gsize size);
@@ -28,6 +29,7 @@ int porthole_fuzz_remote (const guint8 *data, gsize size);
 int porthole_fuzz_services (const guint8 *data, gsize size);
 int porthole_fuzz_sockdiag (const guint8 *data, gsize size);
 int porthole_fuzz_ss (const guint8 *data, gsize size);
+int porthole_fuzz_ssh_config (const guint8 *data, gsize size);
 int porthole_fuzz_target (const guint8 *data, gsize size);
 int porthole_fuzz_when (const guint8 *data, gsize size);
 

@@ -96,6 +96,25 @@ def fixtures():
             write("sockdiag", "fixture-tcp-info-" + name, b"0" + f.read())
 
 
+def destroy():
+    """The TCP destroy broadcasts of tests/fixtures/destroy: for fuzz-sockdiag ('2': each
+    message's protocol from its INET_DIAG_PROTOCOL) and for fuzz-destroy (caps, then each
+    message with its u16 length)."""
+    with open(os.path.join(HERE, "..", "tests", "fixtures", "destroy", "destroy.netlink"), "rb") as f:
+        data = f.read()
+    write("sockdiag", "fixture-destroy", b"2" + data)
+    messages, off = [], 0
+    while off + 4 <= len(data):
+        length = struct.unpack_from("=I", data, off)[0]
+        messages.append(data[off:off + length])
+        off += (length + 3) & ~3
+    framed = b"".join(struct.pack("<H", len(m)) + m for m in messages)
+    # roomy caps (every close a row), tight ones (summaries and drops), and none at all
+    write("destroy", "fixture-roomy", b"\x07\x03" + framed)
+    write("destroy", "fixture-tight", b"\x02\x01" + framed)
+    write("destroy", "fixture-none", b"\x00\x00" + framed)
+
+
 def services():
     with open("/etc/services", "rb") as f:
         data = f.read()
@@ -159,8 +178,9 @@ def text_seeds():
         write("port-lookup", "%02d" % i, t.encode())
 
 
-# With names (procnet, sockdiag, services, escape, text), only those seeds are rewritten.
-steps = {"procnet": procnet, "sockdiag": sockdiag, "fixtures": fixtures, "services": services,
+# With names (procnet, sockdiag, destroy, services, escape, text), only those seeds are rewritten.
+steps = {"procnet": procnet, "sockdiag": sockdiag, "fixtures": fixtures, "destroy": destroy,
+         "services": services,
          "escape": escape, "text": text_seeds}
 for step in (sys.argv[1:] or steps):
     steps[step]()

@@ -123,7 +123,8 @@ assert_keys (JsonArray *rows)
   static const char *const keys[] = { "protocol", "family", "state", "local_address", "local_port",
                                       "remote_address", "remote_port", "inode", "uid", "user", "pid",
                                       "process", "range", "service", "exposure", "netns", "container",
-                                      "published" };
+                                      "published", "bytes_sent", "bytes_received", "rtt_us",
+                                      "retransmits" };
 
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {

@@ -20,10 +20,15 @@
 static const char * const list_keys[] = {
   "protocol", "family", "state", "local_address", "local_port", "remote_address", "remote_port",
   "inode", "uid", "user", "pid", "process", "range", "service", "exposure", "netns", "container",
-  "published",
+  "published", "bytes_sent", "bytes_received", "rtt_us", "retransmits",
 };
-/* CSV has the flat ones: all but "container" and "published" */
-#define N_CSV_KEYS (G_N_ELEMENTS (list_keys) - 2)
+/* CSV has the flat ones: all but "container" and "published", in the same order */
+static const char * const csv_keys[] = {
+  "protocol", "family", "state", "local_address", "local_port", "remote_address", "remote_port",
+  "inode", "uid", "user", "pid", "process", "range", "service", "exposure", "netns",
+  "bytes_sent", "bytes_received", "rtt_us", "retransmits",
+};
+#define N_CSV_KEYS G_N_ELEMENTS (csv_keys)
 
 typedef struct {
   PortholeTestSockets    child;
@@ -178,6 +183,24 @@ START_TEST (test_json_matches_cli)
         ck_assert_int_eq (json_object_get_int_member (o, "local_port"), ports[w]);
         ck_assert_int_eq (json_object_get_int_member (o, "remote_port"),
                           w == 4 ? f.child.tcp4_port : 0);
+        /* TCP counters: the idle pair has moved nothing yet and has a round trip; a listener
+         * counts what it served (nothing) and has no round trip of its own; UDP has none */
+        if (w == 4)
+          {
+            ck_assert_int_eq (json_object_get_int_member (o, "bytes_sent"), 0);
+            ck_assert_int_eq (json_object_get_int_member (o, "bytes_received"), 0);
+            ck_assert_int_ge (json_object_get_int_member (o, "rtt_us"), 0);
+            ck_assert_int_eq (json_object_get_int_member (o, "retransmits"), 0);
+          }
+        else if (strcmp (want[w].protocol, "tcp") == 0)
+          {
+            ck_assert_int_eq (json_object_get_int_member (o, "bytes_sent"), 0);
+            ck_assert (json_object_get_null_member (o, "rtt_us"));
+            ck_assert (json_object_get_null_member (o, "retransmits"));
+          }
+        else
+          for (guint k = 0; k < 4; k++)
+            ck_assert (json_object_get_null_member (o, csv_keys[N_CSV_KEYS - 4 + k]));
       }
   }
   fixture_clear (&f);
@@ -323,7 +346,7 @@ START_TEST (test_csv_round_trip)
   ck_assert_uint_eq (json_array_get_length (array), 6);
   ck_assert_uint_eq (((GPtrArray *) rows->pdata[0])->len, N_CSV_KEYS);
   for (gsize k = 0; k < N_CSV_KEYS; k++)
-    ck_assert_str_eq (((GPtrArray *) rows->pdata[0])->pdata[k], list_keys[k]);
+    ck_assert_str_eq (((GPtrArray *) rows->pdata[0])->pdata[k], csv_keys[k]);
   for (guint i = 0; i < 6; i++)
     {
       GPtrArray *record = rows->pdata[i + 1];
@@ -332,7 +355,7 @@ START_TEST (test_csv_round_trip)
       ck_assert_uint_eq (record->len, N_CSV_KEYS);
       for (gsize k = 0; k < N_CSV_KEYS; k++)
         {
-          JsonNode *node = json_object_get_member (o, list_keys[k]);
+          JsonNode *node = json_object_get_member (o, csv_keys[k]);
           g_autofree char *want = NULL;
 
           if (JSON_NODE_HOLDS_NULL (node))
@@ -342,7 +365,7 @@ START_TEST (test_csv_round_trip)
           else
             want = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
           ck_assert_msg (strcmp (record->pdata[k], want) == 0, "row %u %s: “%s” in CSV, “%s” in JSON",
-                         i, list_keys[k], (char *) record->pdata[k], want);
+                         i, csv_keys[k], (char *) record->pdata[k], want);
         }
     }
   fixture_clear (&f);

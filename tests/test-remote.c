@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-test.h"
+#include "porthole-test-sshd.h"
 #include "porthole-remote.h"
 
 #include <arpa/inet.h>
@@ -27,263 +28,6 @@
  * porthole-cli, a fake one, only ss, or nothing. At the end every process in the namespace
  * (sshd, its sessions, ssh's ControlMaster) is killed and the files removed. */
 
-typedef enum {
-  REMOTE_CLI,        /* this build's porthole-cli and ss */
-  REMOTE_SS,         /* ss only */
-  REMOTE_NOTHING,    /* neither */
-  REMOTE_FAKE,       /* a porthole-cli script (Sshd.fake) */
-} Remote;
-
-typedef struct {
-  char   *dir;
-  guint16 port;
-  char   *ssh_config;
-  char   *host_fingerprint;
-} Sshd;
-
-static Sshd sshd;
-
-static void
-write_file (const char *dir, const char *name, const char *text, int mode)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  ck_assert (g_file_set_contents (path, text, -1, NULL));
-  ck_assert_int_eq (chmod (path, mode), 0);
-}
-
-static char *
-run_ok (const char *const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status;
-
-  ck_assert_msg (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                               &err, &status, &error),
-                 "%s: %s", argv[0], error ? error->message : "");
-  ck_assert_msg (g_spawn_check_wait_status (status, NULL), "%s failed: %s", argv[0], err);
-  return out;
-}
-
-static void
-keygen (const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "porthole-test", "-f", path, NULL };
-
-  g_free (run_ok (argv));
-}
-
-static guint16
-free_port (void)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  ck_assert_int_eq (bind (fd, (struct sockaddr *) &sin, sizeof sin), 0);
-  ck_assert_int_eq (getsockname (fd, (struct sockaddr *) &sin, &len), 0);
-  close (fd);
-  return ntohs (sin.sin_port);
-}
-
-static gboolean
-port_open (guint16 port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
-                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  gboolean ok = connect (fd, (struct sockaddr *) &sin, sizeof sin) == 0;
-
-  close (fd);
-  return ok;
-}
-
-static void
-link_program (const char *bin, const char *name, const char *target)
-{
-  g_autofree char *path = g_build_filename (bin, name, NULL);
-
-  ck_assert_ptr_nonnull (target);
-  ck_assert_int_eq (symlink (target, path), 0);
-}
-
-static void sshd_stop_at_exit (void);
-
-/* Enters a private namespace and starts sshd there. @fake: the fake porthole-cli's script. */
-static void
-sshd_start (Remote remote, const char *fake)
-{
-  g_autofree char *reason = NULL;
-  g_autofree char *bin = NULL, *config = NULL, *host_pub = NULL, *known = NULL, *fp = NULL;
-  g_autofree char *host_key = NULL, *runtime = NULL, *log = NULL, *sshd_config = NULL;
-  g_autofree char *ss = g_find_program_in_path ("ss");
-  g_auto(GStrv) fp_fields = NULL;
-  GPid pid;
-
-  ck_assert_msg (geteuid () == 0, "test-remote starts sshd and needs root");
-  ck_assert_msg (g_file_test ("/usr/sbin/sshd", G_FILE_TEST_IS_EXECUTABLE),
-                 "no /usr/sbin/sshd (build-aux/dev installs openssh-server)");
-  ck_assert_msg (porthole_test_enter_netns (&reason), "no private network namespace: %s", reason);
-
-  sshd.dir = g_dir_make_tmp ("porthole-sshd-XXXXXX", NULL);
-  ck_assert_ptr_nonnull (sshd.dir);
-  atexit (sshd_stop_at_exit);
-  sshd.port = free_port ();
-  keygen (sshd.dir, "host_key");
-  keygen (sshd.dir, "client_key");
-  keygen (sshd.dir, "other_key");
-  host_key = g_build_filename (sshd.dir, "host_key", NULL);
-  host_pub = g_build_filename (sshd.dir, "host_key.pub", NULL);
-
-  /* the remote's PATH: only what the case wants there */
-  bin = g_build_filename (sshd.dir, "bin", NULL);
-  ck_assert_int_eq (g_mkdir (bin, 0755), 0);
-  if (remote != REMOTE_NOTHING)
-    link_program (bin, "ss", ss);
-  if (remote == REMOTE_CLI)
-    link_program (bin, "porthole-cli", g_getenv ("PORTHOLE_CLI"));
-  if (remote == REMOTE_FAKE)
-    write_file (bin, "porthole-cli", fake, 0755);
-
-  {
-    g_autofree char *pub = NULL;
-    g_autofree char *authorized = NULL, *client_pub = NULL;
-
-    ck_assert (g_file_get_contents (host_pub, &pub, NULL, NULL));
-    known = g_strdup_printf ("[127.0.0.1]:%u %s", sshd.port, pub);
-    write_file (sshd.dir, "known_hosts", known, 0644);
-    write_file (sshd.dir, "empty_known_hosts", "", 0644);
-    client_pub = g_build_filename (sshd.dir, "client_key.pub", NULL);
-    authorized = g_build_filename (sshd.dir, "authorized_keys", NULL);
-    ck_assert_int_eq (rename (client_pub, authorized), 0);
-  }
-  {
-    const char *argv[] = { "ssh-keygen", "-l", "-f", host_pub, NULL };
-
-    fp = run_ok (argv);
-    fp_fields = g_strsplit (fp, " ", -1);
-    ck_assert_ptr_nonnull (fp_fields[1]);
-    sshd.host_fingerprint = g_strdup (fp_fields[1]);   /* SHA256:... */
-  }
-
-  sshd_config = g_strdup_printf ("Port %u\n"
-                                 "ListenAddress 127.0.0.1\n"
-                                 "HostKey %s\n"
-                                 "AuthorizedKeysFile %s/authorized_keys\n"
-                                 "PermitRootLogin prohibit-password\n"
-                                 "PasswordAuthentication no\n"
-                                 "KbdInteractiveAuthentication no\n"
-                                 "StrictModes no\n"
-                                 "UsePAM no\n"
-                                 "PidFile %s/sshd.pid\n"
-                                 "SetEnv PATH=%s\n",
-                                 sshd.port, host_key, sshd.dir, sshd.dir, bin);
-  write_file (sshd.dir, "sshd_config", sshd_config, 0644);
-
-  config = g_strdup_printf ("Host *\n"
-                            "  User root\n"
-                            "  IdentityFile %s/client_key\n"
-                            "  IdentitiesOnly yes\n"
-                            "  IdentityAgent none\n"
-                            "  UserKnownHostsFile %s/known_hosts\n"
-                            "  GlobalKnownHostsFile /dev/null\n",
-                            sshd.dir, sshd.dir);
-  write_file (sshd.dir, "ssh_config", config, 0644);
-  sshd.ssh_config = g_build_filename (sshd.dir, "ssh_config", NULL);
-  g_setenv ("PORTHOLE_SSH_CONFIG", sshd.ssh_config, TRUE);
-
-  /* ControlMaster sockets of this test only (a short path: sun_path is 108 bytes) */
-  runtime = g_build_filename (sshd.dir, "run", NULL);
-  ck_assert_int_eq (g_mkdir (runtime, 0700), 0);
-  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
-
-  /* sshd's privilege separation directory */
-  g_mkdir_with_parents ("/run/sshd", 0755);
-  {
-    g_autofree char *config_path = g_build_filename (sshd.dir, "sshd_config", NULL);
-    const char *argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", config_path, "-E", NULL, NULL };
-
-    log = g_build_filename (sshd.dir, "sshd.log", NULL);
-    argv[6] = log;
-    /* not the test's stdout: meson reads it to its end */
-    ck_assert (g_spawn_async (NULL, (char **) argv, NULL,
-                              G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                              G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, NULL));
-  }
-  for (int i = 0; i < 500 && !port_open (sshd.port); i++)
-    g_usleep (10000);
-  ck_assert_msg (port_open (sshd.port), "sshd did not start (see %s)", log);
-}
-
-/* Replaces the client's ssh_config line @from by @to (a wrong key, no known host key) */
-static void
-client_config_replace (const char *from, const char *to)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *joined = NULL;
-
-  ck_assert (g_file_get_contents (sshd.ssh_config, &text, NULL, NULL));
-  parts = g_strsplit (text, from, 2);
-  ck_assert_ptr_nonnull (parts[1]);
-  joined = g_strjoinv (to, parts);
-  ck_assert (g_file_set_contents (sshd.ssh_config, joined, -1, NULL));
-}
-
-/* Every process in this test's own network namespace but us: sshd, its sessions, ssh masters */
-static void
-kill_namespace (int sig)
-{
-  char self_ns[64] = "";
-  GDir *proc;
-  const char *name;
-
-  /* no checks here: this also runs at exit, after a failed one */
-  if (readlink ("/proc/self/ns/net", self_ns, sizeof self_ns - 1) <= 0 ||
-      (proc = g_dir_open ("/proc", 0, NULL)) == NULL)
-    return;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *link = NULL;
-      char ns[64] = "";
-      int pid = atoi (name);
-
-      if (pid <= 0 || pid == getpid ())
-        continue;
-      link = g_strdup_printf ("/proc/%d/ns/net", pid);
-      if (readlink (link, ns, sizeof ns - 1) > 0 && strcmp (ns, self_ns) == 0)
-        kill (pid, sig);
-    }
-  g_dir_close (proc);
-}
-
-static void
-sshd_stop (void)
-{
-  const char *argv[] = { "rm", "-rf", sshd.dir, NULL };
-
-  if (sshd.dir == NULL)
-    return;
-  kill_namespace (SIGTERM);
-  g_usleep (100000);
-  kill_namespace (SIGKILL);
-  while (waitpid (-1, NULL, WNOHANG) > 0)
-    ;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  g_clear_pointer (&sshd.dir, g_free);
-  g_clear_pointer (&sshd.ssh_config, g_free);
-  g_clear_pointer (&sshd.host_fingerprint, g_free);
-}
-
-/* A failed check ends the test's process with exit(): sshd and the rest go with it */
-static void
-sshd_stop_at_exit (void)
-{
-  sshd_stop ();
-}
 
 typedef struct {
   gboolean              done;
@@ -363,9 +107,9 @@ START_TEST (test_porthole_cli_there)
   int fd;
   JsonObject *row;
 
-  sshd_start (REMOTE_CLI, NULL);
+  porthole_test_sshd_start (REMOTE_CLI, NULL);
   fd = listener (&port);
-  list (sshd.port, NULL, 30000, &first);
+  list (porthole_sshd.port, NULL, 30000, &first);
   ck_assert_msg (first.result != NULL, "%s", first.error->message);
   ck_assert_int_eq (first.result->source, PORTHOLE_REMOTE_SOURCE_PORTHOLE_CLI);
   ck_assert_ptr_null (first.result->notice);
@@ -375,11 +119,11 @@ START_TEST (test_porthole_cli_there)
   ck_assert_str_eq (json_object_get_string_member (row, "user"), "root");
   ck_assert_int_eq (json_object_get_int_member (row, "pid"), getpid ());
   /* sshd's own listener and the connection to it are there too */
-  ck_assert_ptr_nonnull (find_row (first.result->rows, sshd.port, "LISTEN"));
-  ck_assert_ptr_nonnull (find_row (first.result->rows, sshd.port, "ESTABLISHED"));
+  ck_assert_ptr_nonnull (find_row (first.result->rows, porthole_sshd.port, "LISTEN"));
+  ck_assert_ptr_nonnull (find_row (first.result->rows, porthole_sshd.port, "ESTABLISHED"));
 
   /* the second query rides on the first one's ControlMaster connection */
-  list (sshd.port, NULL, 30000, &second);
+  list (porthole_sshd.port, NULL, 30000, &second);
   ck_assert_msg (second.result != NULL, "%s", second.error->message);
   ck_assert_ptr_nonnull (find_row (second.result->rows, port, "LISTEN"));
   printf ("# one host over ssh: first query %" G_GINT64_FORMAT " ms, second (ControlMaster) %"
@@ -388,7 +132,7 @@ START_TEST (test_porthole_cli_there)
   listed_clear (&first);
   listed_clear (&second);
   close (fd);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -399,9 +143,9 @@ START_TEST (test_ss_fallback)
   int fd;
   JsonObject *row;
 
-  sshd_start (REMOTE_SS, NULL);
+  porthole_test_sshd_start (REMOTE_SS, NULL);
   fd = listener (&port);
-  list (sshd.port, NULL, 30000, &listed);
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert_msg (listed.result != NULL, "%s", listed.error->message);
   ck_assert_int_eq (listed.result->source, PORTHOLE_REMOTE_SOURCE_SS);
   ck_assert_ptr_nonnull (listed.result->notice);
@@ -415,7 +159,7 @@ START_TEST (test_ss_fallback)
   ck_assert_int_gt (json_object_get_int_member (row, "inode"), 0);
   listed_clear (&listed);
   close (fd);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -423,12 +167,12 @@ START_TEST (test_nothing_there)
 {
   Listed listed;
 
-  sshd_start (REMOTE_NOTHING, NULL);
-  list (sshd.port, NULL, 30000, &listed);
+  porthole_test_sshd_start (REMOTE_NOTHING, NULL);
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_NO_LISTER));
   ck_assert_ptr_nonnull (strstr (listed.error->message, "neither porthole-cli nor ss"));
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -439,21 +183,21 @@ START_TEST (test_unknown_host_key)
   g_autofree char *known = NULL, *known_text = NULL;
   gsize len = 99;
 
-  sshd_start (REMOTE_CLI, NULL);
-  client_config_replace ("/known_hosts", "/empty_known_hosts");
-  list (sshd.port, NULL, 30000, &listed);
+  porthole_test_sshd_start (REMOTE_CLI, NULL);
+  porthole_test_sshd_config_replace ("/known_hosts", "/empty_known_hosts");
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_HOST_KEY_UNKNOWN),
                  "%s", listed.error ? listed.error->message : "listed");
-  ck_assert_msg (strstr (listed.error->message, sshd.host_fingerprint), "no fingerprint %s in “%s”",
-                 sshd.host_fingerprint, listed.error->message);
-  command = g_strdup_printf ("ssh -F %s -p %u 127.0.0.1", sshd.ssh_config, sshd.port);
+  ck_assert_msg (strstr (listed.error->message, porthole_sshd.host_fingerprint), "no fingerprint %s in “%s”",
+                 porthole_sshd.host_fingerprint, listed.error->message);
+  command = g_strdup_printf ("ssh -F %s -p %u 127.0.0.1", porthole_sshd.ssh_config, porthole_sshd.port);
   ck_assert_msg (strstr (listed.error->message, command), "no “%s” in “%s”", command, listed.error->message);
   /* never accepted for the user */
-  known = g_build_filename (sshd.dir, "empty_known_hosts", NULL);
+  known = g_build_filename (porthole_sshd.dir, "empty_known_hosts", NULL);
   ck_assert (g_file_get_contents (known, &known_text, &len, NULL));
   ck_assert_uint_eq (len, 0);
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -461,15 +205,15 @@ START_TEST (test_auth_refused)
 {
   Listed listed;
 
-  sshd_start (REMOTE_CLI, NULL);
-  client_config_replace ("/client_key", "/other_key");
-  list (sshd.port, NULL, 30000, &listed);
+  porthole_test_sshd_start (REMOTE_CLI, NULL);
+  porthole_test_sshd_config_replace ("/client_key", "/other_key");
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_AUTH),
                  "%s", listed.error ? listed.error->message : "listed");
   ck_assert_ptr_nonnull (strstr (listed.error->message, "Permission denied"));
   ck_assert_ptr_nonnull (strstr (listed.error->message, "ssh-agent"));
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -479,9 +223,9 @@ START_TEST (test_unreachable)
   PortholeSshDestination dest = { NULL, (char *) "no-such-host.invalid", 0 };
   Listed listed;
 
-  sshd_start (REMOTE_CLI, NULL);
+  porthole_test_sshd_start (REMOTE_CLI, NULL);
   /* a closed port: refused at once, well within the connect timeout */
-  list (free_port (), &options, 10000, &listed);
+  list (porthole_test_free_port (), &options, 10000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_UNREACHABLE),
                  "%s", listed.error ? listed.error->message : "listed");
   ck_assert_ptr_nonnull (strstr (listed.error->message, "Connection refused"));
@@ -495,7 +239,7 @@ START_TEST (test_unreachable)
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_NAME),
                  "%s", listed.error ? listed.error->message : "listed");
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -531,10 +275,10 @@ START_TEST (test_fleet_one_fails)
   guint16 port;
   int fd, status;
 
-  sshd_start (REMOTE_CLI, NULL);
+  porthole_test_sshd_start (REMOTE_CLI, NULL);
   fd = listener (&port);
-  good = g_strdup_printf ("127.0.0.1:%u", sshd.port);
-  bad = g_strdup_printf ("127.0.0.1:%u", free_port ());
+  good = g_strdup_printf ("127.0.0.1:%u", porthole_sshd.port);
+  bad = g_strdup_printf ("127.0.0.1:%u", porthole_test_free_port ());
   {
     const char *args[] = { "list", "--json", "--host", good, "--host", bad, NULL };
 
@@ -572,7 +316,7 @@ START_TEST (test_fleet_one_fails)
 
   /* the same from a hosts file, as text grouped by host */
   hosts = g_strdup_printf ("# the fleet\n\n  %s\n%s\n", good, bad);
-  hosts_file = g_build_filename (sshd.dir, "hosts", NULL);
+  hosts_file = g_build_filename (porthole_sshd.dir, "hosts", NULL);
   ck_assert (g_file_set_contents (hosts_file, hosts, -1, NULL));
   g_clear_pointer (&err, g_free);
   {
@@ -596,7 +340,7 @@ START_TEST (test_fleet_one_fails)
     ck_assert_msg (status == 0, "exit %d: %s", status, err);
   }
   close (fd);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -617,7 +361,7 @@ START_TEST (test_bad_destinations)
     { "list", "--hosts-file", "/nonexistent/hosts", NULL },
   };
 
-  write_file (dir, "ssh", fake, 0755);
+  porthole_test_write_file (dir, "ssh", fake, 0755);
   ck_assert (g_file_set_contents (hosts_file, "# ok\nexample.org\n-oProxyCommand=touch\n", -1, NULL));
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -632,7 +376,7 @@ START_TEST (test_bad_destinations)
   {
     const char *argv[] = { "rm", "-rf", dir, NULL };
 
-    g_free (run_ok (argv));
+    g_free (porthole_test_run_ok (argv));
   }
 }
 END_TEST
@@ -642,15 +386,15 @@ START_TEST (test_junk)
   Listed listed;
 
   /* escape sequences, a bell and invalid UTF-8 from the remote */
-  sshd_start (REMOTE_FAKE, "#!/bin/sh\nprintf 'not json \\033[31mred\\007 \\377 <b>'\n");
-  list (sshd.port, NULL, 30000, &listed);
+  porthole_test_sshd_start (REMOTE_FAKE, "#!/bin/sh\nprintf 'not json \\033[31mred\\007 \\377 <b>'\n");
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_JUNK),
                  "%s", listed.error ? listed.error->message : "listed");
   assert_clean (listed.error->message);
   ck_assert (g_utf8_validate (listed.error->message, -1, NULL));
   ck_assert_ptr_nonnull (strstr (listed.error->message, "\\x1b[31mred"));
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -658,13 +402,13 @@ START_TEST (test_other_version)
 {
   Listed listed;
 
-  sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '[{\"proto\": \"tcp\", \"port\": 22}]'\n");
-  list (sshd.port, NULL, 30000, &listed);
+  porthole_test_sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '[{\"proto\": \"tcp\", \"port\": 22}]'\n");
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_VERSION),
                  "%s", listed.error ? listed.error->message : "listed");
   ck_assert_ptr_nonnull (strstr (listed.error->message, "another version"));
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -673,13 +417,13 @@ START_TEST (test_older_cli)
   Listed listed;
 
   /* a porthole-cli from before `list --json` took these options: bad input, exit 2 */
-  sshd_start (REMOTE_FAKE, "#!/bin/sh\necho 'porthole-cli: Unknown option --all' >&2\nexit 2\n");
-  list (sshd.port, NULL, 30000, &listed);
+  porthole_test_sshd_start (REMOTE_FAKE, "#!/bin/sh\necho 'porthole-cli: Unknown option --all' >&2\nexit 2\n");
+  list (porthole_sshd.port, NULL, 30000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_VERSION),
                  "%s", listed.error ? listed.error->message : "listed");
   ck_assert_ptr_nonnull (strstr (listed.error->message, "Unknown option --all"));
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -688,14 +432,14 @@ START_TEST (test_enormous)
   Listed listed;
 
   /* 100 MB: stopped at the 64 MiB bound, never held whole */
-  sshd_start (REMOTE_FAKE, "#!/bin/sh\nexec /usr/bin/head -c 100000000 /dev/zero\n");
-  list (sshd.port, NULL, 60000, &listed);
+  porthole_test_sshd_start (REMOTE_FAKE, "#!/bin/sh\nexec /usr/bin/head -c 100000000 /dev/zero\n");
+  list (porthole_sshd.port, NULL, 60000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_TOO_BIG),
                  "%s", listed.error ? listed.error->message : "listed");
   printf ("# 100 MB answer stopped after %" G_GINT64_FORMAT " ms\n", listed.ms);
   fflush (stdout);
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 
@@ -704,39 +448,20 @@ START_TEST (test_never_ends)
   PortholeRemoteOptions options = { .timeout_ms = 3000 };
   Listed listed;
 
-  sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '['\nexec /bin/sleep 1000\n");
-  list (sshd.port, &options, 10000, &listed);
+  porthole_test_sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '['\nexec /bin/sleep 1000\n");
+  list (porthole_sshd.port, &options, 10000, &listed);
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_TIMEOUT),
                  "%s", listed.error ? listed.error->message : "listed");
   ck_assert_int_lt (listed.ms, 3000 + 2500);
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
-
-/* sshd's processes in this namespace: the listener and each session's */
-static void
-kill_sshd (void)
-{
-  GDir *proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *comm_path = g_strdup_printf ("/proc/%s/comm", name);
-      g_autofree char *comm = NULL;
-
-      if (atoi (name) > 0 && g_file_get_contents (comm_path, &comm, NULL, NULL) &&
-          strcmp (g_strstrip (comm), "sshd") == 0)
-        kill (atoi (name), SIGKILL);
-    }
-  g_dir_close (proc);
-}
 
 static gboolean
 on_kill_sshd (gpointer data)
 {
-  kill_sshd ();
+  porthole_test_sshd_kill ();
   return G_SOURCE_REMOVE;
 }
 
@@ -754,8 +479,8 @@ START_TEST (test_dropped_and_cancelled)
   Listed listed = { 0 };
   gint64 start;
 
-  sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '['\nexec /bin/sleep 1000\n");
-  dest.port = sshd.port;
+  porthole_test_sshd_start (REMOTE_FAKE, "#!/bin/sh\necho '['\nexec /bin/sleep 1000\n");
+  dest.port = porthole_sshd.port;
 
   /* cancelled while the remote is still answering: at once, ssh stopped */
   start = g_get_monotonic_time ();
@@ -774,7 +499,7 @@ START_TEST (test_dropped_and_cancelled)
   ck_assert_msg (g_error_matches (listed.error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_DROPPED),
                  "%s", listed.error ? listed.error->message : "listed");
   listed_clear (&listed);
-  sshd_stop ();
+  porthole_test_sshd_stop ();
 }
 END_TEST
 

@@ -44,6 +44,23 @@ make_rows (void)
   g_ptr_array_add (rows, porthole_socket_new (&udp4, &hidden, NULL, NULL, 0));
   g_ptr_array_add (rows, porthole_socket_new (&conn6, &odd, "user \"q\"", "https", 0));
 
+  /* TCP counters: a connection's (payload: without the 100 bytes sent twice), another's, a
+   * listener's (what it served: nothing yet; no round trip of its own) */
+  conn6.flags = listen4.flags = PORTHOLE_SOCKINFO_HAS_TCP_INFO;
+  conn6.tcp_info_fields = listen4.tcp_info_fields = PORTHOLE_TCP_INFO_ALL_FIELDS;
+  conn6.bytes_sent = 1100;
+  conn6.bytes_retrans = 100;
+  conn6.bytes_received = 2000;
+  conn6.rtt_us = 150;
+  conn6.total_retrans = 3;
+  g_ptr_array_add (rows, porthole_socket_new (&conn6, &odd, "user \"q\"", "https", 0));
+  conn6.bytes_sent = 5;
+  conn6.bytes_retrans = 0;
+  g_ptr_array_add (rows, porthole_socket_new (&conn6, &odd, "user \"q\"", "https", 0));
+  g_ptr_array_add (rows, porthole_socket_new (&listen4, &sshd, "root", "ssh", 0));
+  listen4.flags = 0;
+  listen4.tcp_info_fields = 0;
+
   /* Another namespace: a container with a name from its cgroup, published; one without a
    * name, published from no container known; one with neither; back to the host */
   listen4.netns = G_GUINT64_CONSTANT (4026532203);
@@ -108,15 +125,26 @@ START_TEST (test_writer_matches_tree)
   ck_assert_ptr_nonnull (strstr (got->str, "say \\\"hi\\\"\\\\"));
   ck_assert_ptr_nonnull (strstr (got->str, "\"exposure\":\"network\",\"netns\":\"4026532203\""));
   ck_assert_ptr_nonnull (strstr (got->str, "\"exposure\":\"container-network\",\"netns\":\"4026532206\","
-                                           "\"container\":null,\"published\":null}"));
+                                           "\"container\":null,\"published\":null,"));
   ck_assert_ptr_nonnull (strstr (got->str, "\"exposure\":\"loopback\",\"netns\":null,"
-                                           "\"container\":null,\"published\":null}"));
+                                           "\"container\":null,\"published\":null,"));
   ck_assert_ptr_nonnull (strstr (got->str, "\"container\":{\"runtime\":\"lxc\",\"id\":\"web\\\"1\","
                                            "\"name\":\"web \\\"one\\\"\\\\x02\"}"));
   ck_assert_ptr_nonnull (strstr (got->str, "\"published\":{\"host_address\":\"127.0.0.1\","
                                            "\"host_port\":8080,\"container\":{\"runtime\":\"lxc\""));
   ck_assert_ptr_nonnull (strstr (got->str, "\"name\":null},\"published\":{\"host_address\":null,"
-                                           "\"host_port\":8080,\"container\":null,\"container_port\":22}"));
+                                           "\"host_port\":8080,\"container\":null,\"container_port\":22},"));
+  /* the counters come last: null, values, a listener's, null again */
+  ck_assert_ptr_nonnull (strstr (got->str, "\"published\":null,\"bytes_sent\":null,"
+                                           "\"bytes_received\":null,\"rtt_us\":null,"
+                                           "\"retransmits\":null}"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"published\":null,\"bytes_sent\":1000,"
+                                           "\"bytes_received\":2000,\"rtt_us\":150,"
+                                           "\"retransmits\":3}"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"bytes_sent\":5,\"bytes_received\":2000,"));
+  ck_assert_ptr_nonnull (strstr (got->str, "\"published\":null,\"bytes_sent\":0,"
+                                           "\"bytes_received\":0,\"rtt_us\":null,"
+                                           "\"retransmits\":null}"));
 }
 END_TEST
 
@@ -140,7 +168,7 @@ START_TEST (test_writer_rows_parse)
       ck_assert_msg (json_parser_load_from_data (parser, line->str, (gssize) line->len, &error),
                      "row %u: %s", i, error ? error->message : "");
       object = json_node_get_object (json_parser_get_root (parser));
-      /* the flat fields, then "container" and "published" */
+      /* the flat fields, "container" and "published" */
       ck_assert_uint_eq (json_object_get_size (object), n_fields + 2);
       for (guint f = 0; f < n_fields; f++)
         {

@@ -498,7 +498,7 @@ START_TEST (test_sort_every_column)
   Child *child = child_spawn ("--name", "ph-sort-b", "--tcp4", "2", "--tcp6", "1", "--udp4", "1", NULL);
   Child *other = child_spawn ("--name", "ph-sort-a", "--tcp4", "1", NULL);
   const char *names[] = { "protocol", "address", "exposure", "port", "range", "service", "process",
-                          "container", "user" };
+                          "container", "traffic", "user" };
   GListModel *columns = gtk_column_view_get_columns (porthole_socket_view_get_column_view (f->view));
 
   refresh (f->monitor);
@@ -909,8 +909,8 @@ START_TEST (test_export_matches_model)
       g_autofree char *inode = g_strdup_printf ("%" G_GUINT64_FORMAT, porthole_socket_get_inode (s));
       const char *process = porthole_socket_get_process (s);
 
-      /* the flat fields: the first round's 14, exposure and netns */
-      ck_assert_uint_eq (r->len, 16);
+      /* the flat fields: the first round's 14, exposure and netns, the 4 TCP counters */
+      ck_assert_uint_eq (r->len, 20);
       ck_assert_str_eq (json_object_get_string_member (o, "protocol"), porthole_socket_get_protocol (s));
       ck_assert_str_eq (json_object_get_string_member (o, "local_address"), porthole_socket_get_local_address (s));
       ck_assert_int_eq (json_object_get_int_member (o, "local_port"), porthole_socket_get_local_port (s));

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "porthole-cli.h"
+#include "porthole-cli-format.h"
 #include "porthole-escape.h"
 #include "porthole-socket-fields.h"
 #include "porthole-socket-monitor.h"
@@ -157,6 +158,8 @@ owner_text (PortholeSocket *s, char **owned)
                                                : _("(hidden: another user)");
     case PORTHOLE_OWNER_SANDBOXED:
       return _("(hidden by the sandbox)");
+    case PORTHOLE_OWNER_UNSEEN:
+      return _("(closed before it was seen)");
     case PORTHOLE_OWNER_GONE:
     default:
       /* in a container whose processes are out of our sight (another pid namespace) */
@@ -179,14 +182,21 @@ container_text (PortholeSocketMonitor *monitor, PortholeSocket *s)
 
 #define CONTAINER_COLUMNS 20
 
+/* Width of the Sent and Received columns: "1023 KiB" */
+#define BYTES_COLUMNS 8
+
+/* @traffic (list --all): the Sent and Received columns after Remote, in binary units, "-" where
+ * the kernel counts nothing (UDP, TIME_WAIT); the default listing stays ss's columns */
 static void
-print_text (PortholeSocketMonitor *monitor)
+print_text (PortholeSocketMonitor *monitor, gboolean traffic)
 {
   GListModel *model = G_LIST_MODEL (monitor);
   guint n = g_list_model_get_n_items (model);
 
-  printf ("%-5s %-12s %-40s %-40s %-17s %-*s %-10s %s\n", "Proto", "State", "Local", "Remote",
-          "Exposure", CONTAINER_COLUMNS, "Container", "User", "Process");
+  printf ("%-5s %-12s %-40s %-40s ", "Proto", "State", "Local", "Remote");
+  if (traffic)
+    printf ("%*s %*s ", BYTES_COLUMNS, "Sent", BYTES_COLUMNS, "Received");
+  printf ("%-17s %-*s %-10s %s\n", "Exposure", CONTAINER_COLUMNS, "Container", "User", "Process");
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PortholeSocket) s = g_list_model_get_item (model, i);
@@ -197,9 +207,20 @@ print_text (PortholeSocketMonitor *monitor)
       g_autofree char *container = porthole_text_pad (name, CONTAINER_COLUMNS);
       g_autofree char *user = porthole_text_pad (porthole_socket_get_user (s), 10);
 
-      printf ("%-5s %-12s %-40s %-40s %-17s %s %s %s\n",
+      printf ("%-5s %-12s %-40s %-40s ",
               porthole_socket_get_protocol (s), porthole_socket_get_state (s),
-              porthole_socket_get_local_endpoint (s), porthole_socket_get_remote_endpoint (s),
+              porthole_socket_get_local_endpoint (s), porthole_socket_get_remote_endpoint (s));
+      if (traffic && porthole_socket_has_traffic (s))
+        {
+          char sent[PORTHOLE_CLI_FORMAT_SIZE], received[PORTHOLE_CLI_FORMAT_SIZE];
+
+          printf ("%*s %*s ",
+                  BYTES_COLUMNS, porthole_cli_format_bytes (porthole_socket_get_bytes_sent (s), sent),
+                  BYTES_COLUMNS, porthole_cli_format_bytes (porthole_socket_get_bytes_received (s), received));
+        }
+      else if (traffic)
+        printf ("%*s %*s ", BYTES_COLUMNS, "-", BYTES_COLUMNS, "-");
+      printf ("%-17s %s %s %s\n",
               porthole_exposure_to_string (porthole_socket_get_exposure (s)), container, user,
               owner);
     }
@@ -263,6 +284,6 @@ porthole_cli_list (int argc, char **argv)
   if (json)
     print_json (monitor);
   else
-    print_text (monitor);
+    print_text (monitor, all);
   return PORTHOLE_CLI_OK;
 }

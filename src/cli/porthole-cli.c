@@ -23,6 +23,8 @@ static const Command commands[] = {
   { "probe", porthole_cli_probe, "probe TARGET [--timeout SECONDS] [--tls] [--udp] [--json]" },
   { "scan", porthole_cli_scan, "scan HOST PORTS [--concurrency N] [--timeout MS] [--yes] [--json]" },
   { "serve", porthole_cli_serve, "serve PORT [--address ADDR]" },
+  { "top", porthole_cli_top, "top [--interval MS] [--netns host|all]" },
+  { "watch", porthole_cli_watch, "watch [--json] [--interval MS] [--netns host|all] [--tcp] [--udp]" },
   { "record", porthole_cli_record, "record [--journal FILE] [--interval MS] [--retention DAYS] [--max-size MIB] [--verbose]" },
   { "history", porthole_cli_history, "history [--port N] [--process NAME] [--since WHEN] [--until WHEN] [--journal FILE] [--json]" },
 };

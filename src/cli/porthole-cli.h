@@ -18,6 +18,8 @@ int porthole_cli_probe (int argc, char **argv);
 int porthole_cli_scan (int argc, char **argv);
 int porthole_cli_serve (int argc, char **argv);
 int porthole_cli_explain (int argc, char **argv);
+int porthole_cli_watch (int argc, char **argv);
+int porthole_cli_top (int argc, char **argv);
 /* the history journal: porthole-cli-record.c, porthole-cli-history.c */
 int porthole_cli_record (int argc, char **argv);
 int porthole_cli_history (int argc, char **argv);

@@ -20,6 +20,7 @@ struct _PortholeProbe {
   guint                banner_wait_ms;
   gboolean             tls;
   gboolean             udp;
+  char                *via_host;       /* ssh destination the probe runs from; NULL: here */
 
   /* Results */
   gboolean             running;
@@ -66,6 +67,7 @@ enum {
   PORTHOLE_PROBE_PROP_BANNER_BYTES,
   PORTHOLE_PROBE_PROP_TLS_INFO,
   PORTHOLE_PROBE_PROP_ERROR_MESSAGE,
+  PORTHOLE_PROBE_PROP_VIA_HOST,
   PORTHOLE_PROBE_N_PROPS
 };
 
@@ -119,6 +121,10 @@ void          porthole_probe_try_next_address (GTask *task);
 void          porthole_probe_read_banner (GTask *task);
 void          porthole_probe_start_tls (GTask *task);
 void          porthole_probe_send_datagram (GTask *task, GSocketAddress *address);
+/* Ends the run with @error instead of a verdict (taken) */
+void          porthole_probe_run_fail (GTask *task, GError *error);
+/* The run from "via-host": porthole-cli probe --json there (porthole-probe-remote.c) */
+void          porthole_probe_remote_start (GTask *task);
 
 /* TRUE once the run in flight was cancelled: nothing may be emitted any more. */
 gboolean porthole_probe_is_cancelled (PortholeProbe *self);

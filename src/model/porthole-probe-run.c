@@ -100,6 +100,33 @@ porthole_probe_run_complete (GTask *task, PortholeProbeStatus status, const char
   g_object_unref (task);
 }
 
+/* Ends the run without a verdict: the probe could not be run at all (from a remote host that
+ * does not answer). Takes the task's reference and @error. */
+void
+porthole_probe_run_fail (GTask *task, GError *error)
+{
+  PortholeProbeRun *run = g_task_get_task_data (task);
+  PortholeProbe *self = run->self;
+
+  if (g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_error_free (error);
+      porthole_probe_run_complete (task, PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
+      return;
+    }
+  step_end (run);
+  if (self->run == run)
+    {
+      g_clear_pointer (&self->link, porthole_cancel_link_free);
+      self->run = NULL;
+    }
+  porthole_probe_set_string (self, &self->error_message, error->message,
+                             PORTHOLE_PROBE_PROP_ERROR_MESSAGE);
+  porthole_probe_set_running (self, FALSE);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
 /* Called first in every callback: ends the step, and when the run was cancelled completes it,
  * consuming *@task, and returns TRUE. */
 gboolean
@@ -521,6 +548,11 @@ porthole_probe_run_async (PortholeProbe       *self,
   if (porthole_probe_is_cancelled (self))
     {
       porthole_probe_run_complete (task, PORTHOLE_PROBE_STATUS_UNKNOWN, NULL);
+      return;
+    }
+  if (self->via_host != NULL)   /* run by porthole-cli on that host */
+    {
+      porthole_probe_remote_start (task);
       return;
     }
   resolve (task);

@@ -226,6 +226,20 @@ porthole_probe_get_target (PortholeProbe *self)
 }
 
 void
+porthole_probe_set_via_host (PortholeProbe *self, const char *host)
+{
+  g_return_if_fail (PORTHOLE_IS_PROBE (self));
+  if (set_str (&self->via_host, host))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PORTHOLE_PROBE_PROP_VIA_HOST]);
+}
+
+const char *
+porthole_probe_get_via_host (PortholeProbe *self)
+{
+  return self->via_host;
+}
+
+void
 porthole_probe_set_timeout_ms (PortholeProbe *self, guint timeout_ms)
 {
   g_return_if_fail (PORTHOLE_IS_PROBE (self));
@@ -412,6 +426,7 @@ porthole_probe_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PORTHOLE_PROBE_PROP_BANNER_BYTES: g_value_set_boxed (value, self->banner_bytes); break;
     case PORTHOLE_PROBE_PROP_TLS_INFO: g_value_set_object (value, self->tls_info); break;
     case PORTHOLE_PROBE_PROP_ERROR_MESSAGE: g_value_set_string (value, self->error_message); break;
+    case PORTHOLE_PROBE_PROP_VIA_HOST: g_value_set_string (value, self->via_host); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -434,6 +449,7 @@ porthole_probe_set_property (GObject *object, guint prop_id, const GValue *value
     case PORTHOLE_PROBE_PROP_BANNER_WAIT_MS:
       porthole_probe_set_banner_wait_ms (self, g_value_get_uint (value));
       break;
+    case PORTHOLE_PROBE_PROP_VIA_HOST: porthole_probe_set_via_host (self, g_value_get_string (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -453,6 +469,7 @@ porthole_probe_finalize (GObject *object)
   PortholeProbe *self = PORTHOLE_PROBE (object);
 
   g_free (self->target);
+  g_free (self->via_host);
   g_free (self->host);
   g_strfreev (self->addresses);
   g_free (self->remote_address);
@@ -514,6 +531,9 @@ porthole_probe_class_init (PortholeProbeClass *klass)
     g_param_spec_object ("tls-info", NULL, NULL, PORTHOLE_TYPE_TLS_INFO, ro);
   properties[PORTHOLE_PROBE_PROP_ERROR_MESSAGE] =
     g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
+  properties[PORTHOLE_PROBE_PROP_VIA_HOST] =
+    g_param_spec_string ("via-host", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, PORTHOLE_PROBE_N_PROPS, properties);
 
   signals[SIGNAL_STEP] =

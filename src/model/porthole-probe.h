@@ -98,6 +98,13 @@ PortholeProbe       *porthole_probe_new (const char *target);
 
 void                 porthole_probe_set_target (PortholeProbe *self, const char *target);
 const char          *porthole_probe_get_target (PortholeProbe *self);
+/* "via-host" (NULL: this computer): an ssh destination the probe runs from, with
+ * `porthole-cli probe --json` there (the target checked here first, sent as one word after
+ * "--"); the steps come from its answer. A host that cannot be reached over ssh, or has no
+ * porthole-cli, fails the run with a PORTHOLE_REMOTE_ERROR (no verdict). TLS details are not
+ * brought back. */
+void                 porthole_probe_set_via_host (PortholeProbe *self, const char *host);
+const char          *porthole_probe_get_via_host (PortholeProbe *self);
 void                 porthole_probe_set_timeout_ms (PortholeProbe *self, guint timeout_ms);
 guint                porthole_probe_get_timeout_ms (PortholeProbe *self);
 void                 porthole_probe_set_tls (PortholeProbe *self, gboolean tls);

@@ -597,6 +597,7 @@ typedef struct {
   gboolean               exited;
   gboolean               probing;       /* the -v rerun that shows an unknown host key */
   GError                *first_error;   /* the error before the -v rerun */
+  char                  *command;       /* porthole_remote_run_async's; NULL: the listing */
 } Query;
 
 static void
@@ -623,6 +624,7 @@ query_free (Query *q)
   destroy_source (&q->grace);
   g_clear_error (&q->failure);
   g_clear_error (&q->first_error);
+  g_free (q->command);
   g_free (q);
 }
 
@@ -681,7 +683,7 @@ ssh_argv (Query *q, gboolean probe)
     }
   porthole_ssh_destination_to_argv (&q->dest, argv);
   /* The -v rerun only has to get as far as the host key */
-  add (argv, probe ? "true" : remote_command);
+  add (argv, probe ? "true" : q->command ? q->command : remote_command);
   g_ptr_array_add (argv, NULL);
   return argv;
 }
@@ -756,9 +758,28 @@ finish (GTask *task)
 
   g_byte_array_append (q->out, (const guint8 *) "", 1);
   g_byte_array_append (q->err, (const guint8 *) "", 1);
-  result = porthole_remote_interpret (q->shown, q->accept_command, (const char *) q->out->data,
-                                      q->out->len - 1, (const char *) q->err->data, q->err->len - 1,
-                                      status, &error);
+  if (q->command != NULL && status != 255)
+    {
+      /* porthole_remote_run_async: the remote command ran; its caller reads what it said */
+      PortholeRemoteOutput *output = g_new0 (PortholeRemoteOutput, 1);
+
+      output->exit_status = status;
+      g_byte_array_set_size (q->out, q->out->len - 1);
+      output->out = g_byte_array_free_to_bytes (g_steal_pointer (&q->out));
+      output->err = g_strndup ((const char *) q->err->data, q->err->len - 1);
+      g_task_return_pointer (task, output, (GDestroyNotify) porthole_remote_output_free);
+      g_object_unref (task);
+      return;
+    }
+  if (q->command != NULL)
+    {
+      ssh_error (q->shown, q->accept_command, (const char *) q->err->data, &error);
+      result = NULL;
+    }
+  else
+    result = porthole_remote_interpret (q->shown, q->accept_command, (const char *) q->out->data,
+                                        q->out->len - 1, (const char *) q->err->data, q->err->len - 1,
+                                        status, &error);
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) porthole_remote_result_free);
   else if (g_error_matches (error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_HOST_KEY_UNKNOWN) &&
@@ -939,20 +960,23 @@ start (GTask *task, gboolean probe)
   read_more (task, FALSE);
 }
 
-void
-porthole_remote_list_async (const PortholeSshDestination *dest,
-                            const PortholeRemoteOptions  *options,
-                            GCancellable                 *cancellable,
-                            GAsyncReadyCallback           callback,
-                            gpointer                      user_data)
+static void
+query_start (const PortholeSshDestination *dest,
+             const PortholeRemoteOptions  *options,
+             const char                   *command,
+             gpointer                      source_tag,
+             GCancellable                 *cancellable,
+             GAsyncReadyCallback           callback,
+             gpointer                      user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Query *q = g_new0 (Query, 1);
 
-  g_task_set_source_tag (task, porthole_remote_list_async);
+  g_task_set_source_tag (task, source_tag);
   q->dest.user = g_strdup (dest->user);
   q->dest.host = g_strdup (dest->host);
   q->dest.port = dest->port;
+  q->command = g_strdup (command);
   if (options != NULL)
     q->options = *options;
   if (q->options.connect_timeout_s == 0)
@@ -962,14 +986,61 @@ porthole_remote_list_async (const PortholeSshDestination *dest,
   if (q->options.max_output == 0)
     q->options.max_output = DEFAULT_MAX_OUTPUT;
   q->accept_command = accept_command (&q->dest);
-  q->shown = dest->port != 0 ? g_strdup_printf ("%s%s%s%s%s:%u", dest->user ? dest->user : "",
-                                                dest->user ? "@" : "",
-                                                strchr (dest->host, ':') ? "[" : "", dest->host,
-                                                strchr (dest->host, ':') ? "]" : "", dest->port)
-                             : g_strdup_printf ("%s%s%s", dest->user ? dest->user : "",
-                                                dest->user ? "@" : "", dest->host);
+  q->shown = porthole_remote_shown (dest);
   g_task_set_task_data (task, q, (GDestroyNotify) query_free);
   start (task, FALSE);
+}
+
+char *
+porthole_remote_shown (const PortholeSshDestination *dest)
+{
+  return dest->port != 0 ? g_strdup_printf ("%s%s%s%s%s:%u", dest->user ? dest->user : "",
+                                            dest->user ? "@" : "",
+                                            strchr (dest->host, ':') ? "[" : "", dest->host,
+                                            strchr (dest->host, ':') ? "]" : "", dest->port)
+                         : g_strdup_printf ("%s%s%s", dest->user ? dest->user : "",
+                                            dest->user ? "@" : "", dest->host);
+}
+
+void
+porthole_remote_list_async (const PortholeSshDestination *dest,
+                            const PortholeRemoteOptions  *options,
+                            GCancellable                 *cancellable,
+                            GAsyncReadyCallback           callback,
+                            gpointer                      user_data)
+{
+  query_start (dest, options, NULL, porthole_remote_list_async, cancellable, callback, user_data);
+}
+
+void
+porthole_remote_output_free (PortholeRemoteOutput *output)
+{
+  if (output == NULL)
+    return;
+  g_clear_pointer (&output->out, g_bytes_unref);
+  g_free (output->err);
+  g_free (output);
+}
+
+void
+porthole_remote_run_async (const PortholeSshDestination *dest,
+                           const PortholeRemoteOptions  *options,
+                           const char                   *command,
+                           GCancellable                 *cancellable,
+                           GAsyncReadyCallback           callback,
+                           gpointer                      user_data)
+{
+  g_return_if_fail (command != NULL);
+  query_start (dest, options, command, porthole_remote_run_async, cancellable, callback, user_data);
+}
+
+PortholeRemoteOutput *
+porthole_remote_run_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == porthole_remote_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 PortholeRemoteResult *

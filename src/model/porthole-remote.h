@@ -74,6 +74,32 @@ void                  porthole_remote_list_async  (const PortholeSshDestination 
 PortholeRemoteResult *porthole_remote_list_finish (GAsyncResult                 *result,
                                                    GError                      **error);
 
+/* What a remote command printed (porthole_remote_run_async) */
+typedef struct {
+  GBytes *out;           /* standard output, at most PortholeRemoteOptions.max_output bytes */
+  char   *err;           /* standard error (the start of it), raw */
+  int     exit_status;   /* the remote command's; never 255 (ssh's own failure is an error) */
+} PortholeRemoteOutput;
+
+void porthole_remote_output_free (PortholeRemoteOutput *output);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeRemoteOutput, porthole_remote_output_free)
+
+/* Runs @command on @dest over the same transport as porthole_remote_list_async (argv only,
+ * BatchMode, ConnectTimeout, the shared ControlMaster, the same errors for ssh's failures).
+ * @command is the remote shell's text: the caller builds it from fixed words and checked
+ * values only. Exit status 255 is ssh's: mapped to a PortholeRemoteError. */
+void                  porthole_remote_run_async  (const PortholeSshDestination *dest,
+                                                  const PortholeRemoteOptions  *options,
+                                                  const char                   *command,
+                                                  GCancellable                 *cancellable,
+                                                  GAsyncReadyCallback           callback,
+                                                  gpointer                      user_data);
+PortholeRemoteOutput *porthole_remote_run_finish (GAsyncResult                 *result,
+                                                  GError                      **error);
+
+/* How messages name @dest: "user@host:port", "[v6]:port" */
+char                 *porthole_remote_shown (const PortholeSshDestination *dest);
+
 /* Exposed for tests and the fuzzer: what the remote command's output, exit status (-1: killed)
  * and ssh's stderr mean. @shown names the host in messages; @accept_command is the ssh command
  * line a person runs to check and accept an unknown host key. */

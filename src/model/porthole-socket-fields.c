@@ -57,6 +57,42 @@ get_netns (PortholeSocket *s, char *buf)
   return buf;
 }
 
+/* The TCP counters (DESIGN.md): null where the kernel gave none (UDP, TIME_WAIT, /proc/net) */
+static gint64
+get_bytes_sent (PortholeSocket *s, gboolean *is_null)
+{
+  *is_null = !porthole_socket_has_traffic (s);
+  return (gint64) porthole_socket_get_bytes_sent (s);
+}
+
+static gint64
+get_bytes_received (PortholeSocket *s, gboolean *is_null)
+{
+  *is_null = !porthole_socket_has_traffic (s);
+  return (gint64) porthole_socket_get_bytes_received (s);
+}
+
+/* A listener has no peer: its own round trip and retransmissions would read as its
+ * connections', which they are not */
+static gint64
+get_rtt_us (PortholeSocket *s, gboolean *is_null)
+{
+  const PortholeSockInfo *info = porthole_socket_get_info (s);
+
+  *is_null = porthole_socket_is_listening (s) ||
+             !porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_RTT);
+  return info->rtt_us;
+}
+
+static gint64
+get_retransmits (PortholeSocket *s, gboolean *is_null)
+{
+  *is_null = porthole_socket_is_listening (s) ||
+             !porthole_sockinfo_has_tcp_info (porthole_socket_get_info (s),
+                                              PORTHOLE_TCP_INFO_TOTAL_RETRANS);
+  return porthole_socket_get_retransmits (s);
+}
+
 static const PortholeSocketField fields[] = {
   { "protocol", porthole_socket_get_protocol, NULL },
   { "family", porthole_socket_get_family, NULL },
@@ -75,7 +111,18 @@ static const PortholeSocketField fields[] = {
   /* the second round's keys (DESIGN.md); the writer keeps them in the row's tail (N_HEAD) */
   { "exposure", get_exposure, NULL },
   { "netns", NULL, NULL, get_netns },
+  /* issue 12's counters: in JSON after "container" and "published" (N_FLAT_TAIL), in CSV the
+   * last columns, so that every earlier column keeps its place */
+  { "bytes_sent", NULL, get_bytes_sent },
+  { "bytes_received", NULL, get_bytes_received },
+  { "rtt_us", NULL, get_rtt_us },
+  { "retransmits", NULL, get_retransmits },
 };
+
+/* The first round's fields, up to "service"; then the flat fields of the row's tail, up to
+ * "netns"; the rest are the counters */
+#define N_HEAD 14
+#define N_FLAT_TAIL 16
 
 /* The name of @ref for JSON: the runtime's, else the one its cgroup tells, else NULL (the id
  * is there already). Borrowed from @names, or escaped into *@owned. */
@@ -134,22 +181,10 @@ add_container (JsonBuilder *b, PortholeContainerNames *names, const PortholeCont
   json_builder_end_object (b);
 }
 
-JsonNode *
-porthole_socket_to_json (PortholeSocket *socket, JsonBuilder *b)
+static void
+add_fields (JsonBuilder *b, PortholeSocket *socket, guint from, guint to)
 {
-  return porthole_socket_to_json_with_names (socket, NULL, b);
-}
-
-JsonNode *
-porthole_socket_to_json_with_names (PortholeSocket         *socket,
-                                    PortholeContainerNames *names,
-                                    JsonBuilder            *b)
-{
-  const PortholePublished *p = porthole_socket_get_published (socket);
-
-  json_builder_reset (b);
-  json_builder_begin_object (b);
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+  for (guint f = from; f < to; f++)
     {
       json_builder_set_member_name (b, fields[f].name);
       if (fields[f].get_string)
@@ -171,6 +206,24 @@ porthole_socket_to_json_with_names (PortholeSocket         *socket,
             json_builder_add_int_value (b, v);
         }
     }
+}
+
+JsonNode *
+porthole_socket_to_json (PortholeSocket *socket, JsonBuilder *b)
+{
+  return porthole_socket_to_json_with_names (socket, NULL, b);
+}
+
+JsonNode *
+porthole_socket_to_json_with_names (PortholeSocket         *socket,
+                                    PortholeContainerNames *names,
+                                    JsonBuilder            *b)
+{
+  const PortholePublished *p = porthole_socket_get_published (socket);
+
+  json_builder_reset (b);
+  json_builder_begin_object (b);
+  add_fields (b, socket, 0, N_FLAT_TAIL);
   json_builder_set_member_name (b, "container");
   add_container (b, names, porthole_socket_get_container (socket));
   json_builder_set_member_name (b, "published");
@@ -189,6 +242,7 @@ porthole_socket_to_json_with_names (PortholeSocket         *socket,
       json_builder_add_int_value (b, p->container_port);
       json_builder_end_object (b);
     }
+  add_fields (b, socket, N_FLAT_TAIL, G_N_ELEMENTS (fields));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -212,21 +266,23 @@ typedef struct {
   Member  name;
 } ContainerMembers;
 
-/* The first round's fields, up to "service"; the rest of the row is its tail */
-#define N_HEAD 14
-
-/* A row is written as two objects, each by its own generator, joined into one: the head (the
- * first round's fields, which change from row to row) and the tail (exposure, netns, container,
- * published), whose text is kept and written again only when one of its values changed. The
- * generator's cost is per member, and most rows share one of a few tails ("loopback", null,
- * null, null), so the second round's keys cost a copy of the kept text, not four members more
- * per row. Every byte is still json-glib's. */
+/* A row is written as three objects, each by its own generator, joined into one: the head (the
+ * first round's fields, which change from row to row), the tail (exposure, netns, container,
+ * published), whose text is kept and written again only when one of its values changed, and the
+ * counters (bytes_sent, bytes_received, rtt_us, retransmits), kept the same way: they move on
+ * every connection but are null on every UDP, TIME_WAIT and /proc/net row. The generator's cost
+ * is per member, and most rows share one of a few tails ("loopback", null, null, null), so the
+ * second round's keys cost a copy of the kept text, not four members more per row. Every byte
+ * is still json-glib's. */
 struct _PortholeSocketJsonWriter {
   JsonGenerator          *generator;
   JsonObject             *row;
   JsonGenerator          *tail_generator;
   JsonObject             *tail;
   GString                *tail_text;     /* the tail's object without its "{", or NULL: write it */
+  JsonGenerator          *counters_generator;
+  JsonObject             *counters;
+  GString                *counters_text; /* the same for the counters */
   PortholeContainerNames *names;
   Member                  members[G_N_ELEMENTS (fields)];
   ContainerMembers        container;
@@ -375,12 +431,14 @@ porthole_socket_json_writer_new (void)
   PortholeSocketJsonWriter *writer = g_new0 (PortholeSocketJsonWriter, 1);
   JsonObject *published;
 
-  G_STATIC_ASSERT (N_HEAD < G_N_ELEMENTS (fields));
+  G_STATIC_ASSERT (N_HEAD < N_FLAT_TAIL && N_FLAT_TAIL < G_N_ELEMENTS (fields));
   writer->row = json_object_new ();
   writer->tail = json_object_new ();
+  writer->counters = json_object_new ();
   for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-    member_init (&writer->members[f], f < N_HEAD ? writer->row : writer->tail, fields[f].name,
-                 fields[f].get_int ? int_node () : string_node ());
+    member_init (&writer->members[f],
+                 f < N_HEAD ? writer->row : f < N_FLAT_TAIL ? writer->tail : writer->counters,
+                 fields[f].name, fields[f].get_int ? int_node () : string_node ());
   container_members_init (&writer->container, writer->tail, "container");
   published = object_member_init (&writer->published, writer->tail, "published");
   member_init (&writer->host_address, published, "host_address", string_node ());
@@ -390,6 +448,8 @@ porthole_socket_json_writer_new (void)
   writer->generator = generator_for (writer->row);
   writer->tail_generator = generator_for (writer->tail);
   writer->tail_text = g_string_new (NULL);
+  writer->counters_generator = generator_for (writer->counters);
+  writer->counters_text = g_string_new (NULL);
   return writer;
 }
 
@@ -423,18 +483,30 @@ set_field (PortholeSocketJsonWriter *writer, guint f, PortholeSocket *socket)
     }
 }
 
+/* @text becomes ",member...}": the object's text without its "{" */
+static void
+write_part (JsonGenerator *generator, GString *text)
+{
+  g_string_truncate (text, 0);
+  json_generator_to_gstring (generator, text);
+  g_assert (text->len > 2 && text->str[0] == '{' && text->str[text->len - 1] == '}');
+  text->str[0] = ',';
+}
+
 void
 porthole_socket_json_writer_append (PortholeSocketJsonWriter *writer,
                                     PortholeSocket           *socket,
                                     GString                  *out)
 {
   const PortholePublished *p = porthole_socket_get_published (socket);
-  gboolean changed = FALSE;
+  gboolean changed = FALSE, counters_changed = FALSE;
 
   for (guint f = 0; f < N_HEAD; f++)
     set_field (writer, f, socket);
-  for (guint f = N_HEAD; f < G_N_ELEMENTS (fields); f++)
+  for (guint f = N_HEAD; f < N_FLAT_TAIL; f++)
     changed |= set_field (writer, f, socket);
+  for (guint f = N_FLAT_TAIL; f < G_N_ELEMENTS (fields); f++)
+    counters_changed |= set_field (writer, f, socket);
   changed |= set_container (writer, &writer->container, porthole_socket_get_container (socket));
   changed |= show_member (&writer->published, p == NULL);
   if (p != NULL)
@@ -445,18 +517,16 @@ porthole_socket_json_writer_append (PortholeSocketJsonWriter *writer,
       changed |= set_int (&writer->container_port, p->container_port, FALSE);
     }
   if (changed || writer->tail_text->len == 0)
-    {
-      g_string_truncate (writer->tail_text, 0);
-      json_generator_to_gstring (writer->tail_generator, writer->tail_text);
-      g_assert (writer->tail_text->len > 2 && writer->tail_text->str[0] == '{');
-      writer->tail_text->str[0] = ',';
-    }
+    write_part (writer->tail_generator, writer->tail_text);
+  if (counters_changed || writer->counters_text->len == 0)
+    write_part (writer->counters_generator, writer->counters_text);
 
-  /* {head...} and {tail...} make {head...,tail...} */
+  /* {head...}, {tail...} and {counters...} make {head...,tail...,counters...} */
   json_generator_to_gstring (writer->generator, out);
   g_assert (out->len > 0 && out->str[out->len - 1] == '}');
   g_string_truncate (out, out->len - 1);
-  g_string_append_len (out, writer->tail_text->str, writer->tail_text->len);
+  g_string_append_len (out, writer->tail_text->str, writer->tail_text->len - 1);
+  g_string_append_len (out, writer->counters_text->str, writer->counters_text->len);
 }
 
 void
@@ -469,6 +539,9 @@ porthole_socket_json_writer_free (PortholeSocketJsonWriter *writer)
   json_object_unref (writer->row);
   json_object_unref (writer->tail);
   g_string_free (writer->tail_text, TRUE);
+  g_object_unref (writer->counters_generator);
+  json_object_unref (writer->counters);
+  g_string_free (writer->counters_text, TRUE);
   for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
     member_clear (&writer->members[f]);
   container_members_clear (&writer->container);

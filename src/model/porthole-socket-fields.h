@@ -17,8 +17,10 @@ G_BEGIN_DECLS
  * get_int (with *is_null) or get_text (a string written into @buf, of
  * PORTHOLE_SOCKET_FIELD_TEXT_SIZE bytes, or NULL for null).
  *
- * JSON rows then carry two objects that CSV leaves out: "container" (null or {runtime, id,
- * name}) and "published" (null or {host_address, host_port, container, container_port}). */
+ * JSON rows then carry two objects that CSV leaves out, "container" (null or {runtime, id,
+ * name}) and "published" (null or {host_address, host_port, container, container_port}),
+ * between "netns" and the TCP counters ("bytes_sent", "bytes_received", "rtt_us",
+ * "retransmits"), which stay the last fields of both. */
 typedef struct {
   const char  *name;
   const char *(*get_string) (PortholeSocket *s);

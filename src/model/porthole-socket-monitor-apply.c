@@ -86,6 +86,30 @@ schedule_linger (PortholeSocketMonitor *self, gint64 due)
   self->linger_id = g_timeout_add ((guint) MIN (delay_ms, G_MAXUINT), on_linger_timeout, self);
 }
 
+/* Connections that opened and closed between two dumps: shown opened and closed at once (they
+ * linger like any closed row), never live */
+static void
+apply_flashed (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd, gint64 now)
+{
+  guint old_len = self->items->len;
+
+  for (guint i = 0; i < rd->flashed->len; i++)
+    g_ptr_array_add (self->items, g_object_ref (g_ptr_array_index (rd->flashed, i)));
+  g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, rd->flashed->len);
+  porthole_socket_monitor_notify (self, PROP_N_ITEMS);
+  for (guint i = 0; i < rd->flashed->len; i++)
+    {
+      PortholeSocket *s = g_ptr_array_index (rd->flashed, i);
+
+      g_signal_emit (self, porthole_socket_monitor_signals[SOCKET_OPENED], 0, s);
+      porthole_socket_mark_closed (s, now);
+      g_signal_emit (self, porthole_socket_monitor_signals[SOCKET_CLOSED], 0, s);
+    }
+  if (self->linger_id != 0)
+    g_clear_handle_id (&self->linger_id, g_source_remove);
+  schedule_linger (self, remove_expired (self, now));
+}
+
 static void
 apply_changes (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd)
 {
@@ -130,6 +154,8 @@ apply_changes (PortholeSocketMonitor *self, PortholeMonitorRefresh *rd)
           g_signal_emit (self, porthole_socket_monitor_signals[SOCKET_OPENED], 0,
                          g_ptr_array_index (rd->added, i));
     }
+  if (rd->flashed && rd->flashed->len > 0)
+    apply_flashed (self, rd, now);
   if (rd->added->len > 0 || rd->removed->len > 0)
     porthole_socket_monitor_notify (self, PROP_HIDDEN_OWNERS);
 }
@@ -164,13 +190,20 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
           finish_waiters (self->active_waiters, error);
           return;
         }
+      porthole_monitor_remote_done (self, rd, error);
       set_error (self, error->message);
     }
   else
     {
       gboolean sysctl_changed = memcmp (&self->sysctl, &rd->sysctl, sizeof rd->sysctl) != 0;
 
+      PortholeTrafficPass *pass = porthole_monitor_traffic_begin (self, rd);
+
       apply_changes (self, rd);
+      porthole_monitor_traffic_end (self, rd, pass);
+      g_clear_pointer (&self->recent_closed, g_ptr_array_unref);
+      if (self->destroy && rd->removed->len > 0)
+        self->recent_closed = g_ptr_array_ref (rd->removed);
       porthole_monitor_published_apply (self, rd);
       g_clear_pointer (&self->read_ns, g_hash_table_unref);
       self->read_ns = g_steal_pointer (&rd->read_ns);
@@ -181,6 +214,7 @@ refresh_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (rd->added->len + rd->removed->len >= PORTHOLE_SOCKET_MONITOR_TRIM_MIN_ROWS)
         malloc_trim (0);
 #endif
+      porthole_monitor_remote_done (self, rd, NULL);
       set_error (self, NULL);
       self->sysctl = rd->sysctl;
       if (sysctl_changed)
@@ -228,6 +262,7 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
   rd->live = g_hash_table_ref (self->live);
   rd->first = !self->loaded;
   rd->all_namespaces = self->all_namespaces;
+  rd->host = g_strdup (self->host);
   /* Each namespace read in every state walks the kernel's whole connection table once (tens
    * of ms with 40,000 sockets): other namespaces' connections are read every fifth refresh,
    * their listeners every time */
@@ -245,6 +280,22 @@ porthole_socket_monitor_start_refresh (PortholeSocketMonitor *self)
         g_hash_table_add (rd->read_ns, g_memdup2 (id, sizeof (guint64)));
     }
   rd->api = porthole_monitor_names_snapshot (self);
+  /* Closes between refreshes: asked of the kernel when the whole TCP table of this computer
+   * is watched (not for a fixture /proc, nor over /proc/net, which has no counters) */
+  if (!self->destroy_tried && self->host == NULL && (self->flags & PORTHOLE_DUMP_TCP) && (self->flags & PORTHOLE_DUMP_ALL_STATES) &&
+      !self->force_proc && g_strcmp0 (self->proc_root, "/proc") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->destroy_tried = TRUE;
+      self->destroy = porthole_destroy_watch_new (&error);
+      if (self->destroy == NULL)
+        g_debug ("no destroy events: %s", error->message);
+    }
+  rd->destroy = self->destroy;
+  if (self->destroy && self->all_namespaces)
+    rd->ns_watches = self->ns_watches;
+  rd->recent = self->recent_closed ? g_ptr_array_ref (self->recent_closed) : NULL;
 
   task = g_task_new (self, self->cancellable, refresh_done, NULL);
   g_task_set_source_tag (task, porthole_socket_monitor_start_refresh);

@@ -195,3 +195,42 @@ porthole_socket_monitor_get_connections_to (PortholeSocketMonitor *self, Porthol
     }
   return result;
 }
+
+PortholeSocket *
+porthole_monitor_listener_serving (PortholeSocketMonitor *self, PortholeSocket *connection)
+{
+  const PortholeSockInfo *info = porthole_socket_get_info (connection);
+  GPtrArray *list;
+  PortholeSocket *wildcard = NULL;
+
+  if (porthole_sockinfo_is_listening (info) || info->protocol != IPPROTO_TCP)
+    return NULL;
+  list = lookup (self, info->protocol, info->local_port);
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      PortholeSocket *l = g_ptr_array_index (list, i);
+      const PortholeSockInfo *li = porthole_socket_get_info (l);
+
+      if (li->netns != info->netns)
+        continue;
+      /* A listener bound to the connection's own address took it; else a wildcard one did */
+      if (li->family == info->family && memcmp (li->local_addr, info->local_addr, 16) == 0)
+        return l;
+      if (wildcard == NULL && porthole_address_is_any (li->family, li->local_addr) &&
+          (li->family == info->family ||
+           (li->family == AF_INET6 && !(li->flags & PORTHOLE_SOCKINFO_V6ONLY))))
+        wildcard = l;
+    }
+  return wildcard;
+}
+
+PortholeSocket *
+porthole_monitor_listener_at (PortholeSocketMonitor *self, guint8 protocol, guint port, guint64 netns)
+{
+  GPtrArray *list = lookup (self, protocol, port);
+
+  for (guint i = 0; list && i < list->len; i++)
+    if (porthole_socket_get_netns (g_ptr_array_index (list, i)) == netns)
+      return g_ptr_array_index (list, i);
+  return NULL;
+}

@@ -32,6 +32,14 @@ porthole_monitor_refresh_free (gpointer data)
   g_clear_pointer (&rd->api, g_ptr_array_unref);
   g_clear_pointer (&rd->published, g_hash_table_unref);
   g_clear_pointer (&rd->read_ns, g_hash_table_unref);
+  g_clear_pointer (&rd->updated, g_array_unref);
+  g_clear_pointer (&rd->finals, g_array_unref);
+  g_clear_pointer (&rd->recent, g_ptr_array_unref);
+  g_clear_pointer (&rd->flashed, g_ptr_array_unref);
+  g_clear_pointer (&rd->summaries, g_array_unref);
+  g_free (rd->host);
+  g_clear_pointer (&rd->remote_owners, g_array_unref);
+  g_free (rd->remote_notice);
   g_free (rd);
 }
 
@@ -42,8 +50,8 @@ porthole_monitor_owner_is_hidden (PortholeOwnerStatus status)
          status == PORTHOLE_OWNER_GONE;
 }
 
-static const char *
-pick_service (PortholeServices *services, const PortholeSockInfo *info, const PortholeSysctl *sysctl)
+const char *
+porthole_monitor_pick_service (PortholeServices *services, const PortholeSockInfo *info, const PortholeSysctl *sysctl)
 {
   const char *proto = info->protocol == IPPROTO_UDP ? "udp" : "tcp";
   const char *local = porthole_services_lookup (services, info->local_port, proto);
@@ -66,7 +74,7 @@ pick_service (PortholeServices *services, const PortholeSockInfo *info, const Po
 static void
 make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable *ns_pids)
 {
-  PortholeMonitorContainers *containers = porthole_monitor_containers_new (rd->proc_root);
+  PortholeMonitorContainers *containers;
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) owners = NULL;
   g_autoptr(GHashTable) comms = NULL;   /* pid -> raw comm, from the fd walk */
@@ -80,6 +88,12 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable 
   gint64 overflow_uid = sandboxed ? porthole_proc_read_overflow_uid (rd->proc_root) : -1;
   gint64 now = rd->first ? 0 : g_get_monotonic_time ();
 
+  if (rd->host != NULL)   /* a remote host named the owners itself */
+    {
+      porthole_monitor_remote_make_items (rd, rows, fresh);
+      return;
+    }
+  containers = porthole_monitor_containers_new (rd->proc_root);
   for (guint i = 0; i < fresh->len; i++)
     {
       PortholeSockInfo *info = &g_array_index (rows, PortholeSockInfo, g_array_index (fresh, guint, i));
@@ -130,7 +144,7 @@ make_items (PortholeMonitorRefresh *rd, GArray *rows, GArray *fresh, GHashTable 
           user = name;
         }
       {
-        PortholeSocket *item = porthole_socket_new (info, &owner, user, pick_service (services, info, &rd->sysctl), now);
+        PortholeSocket *item = porthole_socket_new (info, &owner, user, porthole_monitor_pick_service (services, info, &rd->sysctl), now);
 
         if (rd->all_namespaces)
           porthole_monitor_containers_assign (containers, item,
@@ -176,6 +190,8 @@ dump_all (PortholeMonitorRefresh *rd, GArray *rows, GHashTable *ns_pids, GError 
 
   if (namespaces == NULL)   /* no /proc view of namespaces: ours alone, as before */
     return porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, error);
+  if (rd->ns_watches != NULL)
+    porthole_monitor_watch_namespaces (rd, namespaces);
   for (guint i = 0; i < namespaces->len; i++)
     {
       const PortholeNetns *ns = &g_array_index (namespaces, PortholeNetns, i);
@@ -249,15 +265,19 @@ porthole_monitor_refresh_worker (GTask        *task,
 
   porthole_sysctl_read (NULL, &rd->sysctl);
   ns_pids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  if (rd->all_namespaces ? !dump_all (rd, rows, ns_pids, &error)
-                         : !porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
+  if (rd->host != NULL ? !porthole_monitor_remote_dump (rd, rows, cancellable, &error)
+      : rd->all_namespaces ? !dump_all (rd, rows, ns_pids, &error)
+                           : !porthole_socktable_dump (rd->proc_root, rd->flags, rd->force_proc, rows, &rd->source, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  rd->sampled_at = g_get_monotonic_time ();
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  rd->updated = g_array_new (FALSE, FALSE, sizeof (PortholeCounterUpdate));
+  g_array_set_clear_func (rd->updated, porthole_monitor_counter_update_clear);
   seen = g_hash_table_new (NULL, NULL);
   fresh_keys = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
   for (guint i = 0; i < rows->len; i++)
@@ -266,12 +286,26 @@ porthole_monitor_refresh_worker (GTask        *task,
 
       item = g_hash_table_lookup (rd->live, info);
       if (item != NULL)
-        g_hash_table_add (seen, item);
+        {
+          /* the item's counters are not changed while a refresh is in flight */
+          const PortholeSockInfo *was = porthole_socket_get_info (item);
+
+          g_hash_table_add (seen, item);
+          if ((info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) && porthole_sockinfo_counters_moved (was, info))
+            {
+              PortholeCounterUpdate update = { g_object_ref (item), *info };
+
+              g_array_append_val (rd->updated, update);
+            }
+        }
       else if (g_hash_table_add (fresh_keys, info))   /* the kernel may list a row twice */
         g_array_append_val (fresh, i);
     }
 
   rd->removed = g_ptr_array_new_with_free_func (g_object_unref);
+  rd->finals = g_array_new (FALSE, FALSE, sizeof (PortholeCounterUpdate));
+  g_array_set_clear_func (rd->finals, porthole_monitor_counter_update_clear);
+  rd->flashed = g_ptr_array_new_with_free_func (g_object_unref);
   if (g_hash_table_size (seen) != g_hash_table_size (rd->live))
     {
       g_hash_table_iter_init (&iter, rd->live);
@@ -284,7 +318,11 @@ porthole_monitor_refresh_worker (GTask        *task,
   if (fresh->len > 0)
     make_items (rd, rows, fresh, ns_pids);
   rd->has_containers = g_hash_table_size (ns_pids) > 0;
-  if (rd->all_namespaces)
+  if (rd->destroy != NULL && !rd->first)
+    porthole_monitor_take_closes (rd);
+  else if (rd->destroy != NULL)   /* what closed before the first table is not news */
+    porthole_destroy_batch_free (porthole_destroy_watch_take (rd->destroy));
+  if (rd->all_namespaces && rd->host == NULL)
     {
       g_autoptr(GPtrArray) items = live_items (rd, seen);
 

@@ -30,7 +30,7 @@ on_timer (gpointer data)
   PortholeSocketMonitor *self = data;
 
   /* A slow dump is never stacked: a tick during a refresh is simply skipped */
-  if (!self->in_flight)
+  if (!self->in_flight && porthole_monitor_remote_may_refresh (self))
     porthole_socket_monitor_start_refresh (self);
   return G_SOURCE_CONTINUE;
 }
@@ -49,6 +49,12 @@ PortholeSocketMonitor *
 porthole_socket_monitor_new (void)
 {
   return g_object_new (PORTHOLE_TYPE_SOCKET_MONITOR, NULL);
+}
+
+PortholeSocketMonitor *
+porthole_socket_monitor_new_for_host (const char *host)
+{
+  return g_object_new (PORTHOLE_TYPE_SOCKET_MONITOR, "host", host, NULL);
 }
 
 void
@@ -138,6 +144,10 @@ PortholeSource porthole_socket_monitor_get_source (PortholeSocketMonitor *self) 
 const char *porthole_socket_monitor_get_error (PortholeSocketMonitor *self) { return self->error; }
 guint porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self) { return self->hidden_owners; }
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self) { return self->loaded; }
+const char *porthole_socket_monitor_get_host (PortholeSocketMonitor *self) { return self->host; }
+gboolean porthole_socket_monitor_get_stale (PortholeSocketMonitor *self) { return self->stale; }
+gint64 porthole_socket_monitor_get_last_seen (PortholeSocketMonitor *self) { return self->last_seen; }
+const char *porthole_socket_monitor_get_notice (PortholeSocketMonitor *self) { return self->notice; }
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self) { return &self->sysctl; }
 
 void
@@ -191,6 +201,12 @@ read_process_worker (GTask *task, gpointer source, gpointer task_data, GCancella
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  if (rp->proc_root == NULL)   /* a remote host's process: nothing here to read */
+    {
+      g_task_return_pointer (task, g_new0 (PortholeProcessDetails, 1),
+                             (GDestroyNotify) porthole_process_details_free);
+      return;
+    }
   g_task_return_pointer (task, porthole_process_details_read (rp->proc_root, rp->socket),
                          (GDestroyNotify) porthole_process_details_free);
 }
@@ -210,7 +226,7 @@ porthole_socket_monitor_read_process_async (PortholeSocketMonitor *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   rp = g_new0 (ReadProcess, 1);
-  rp->proc_root = g_strdup (self->proc_root);
+  rp->proc_root = self->host ? NULL : g_strdup (self->proc_root);
   rp->socket = g_object_ref (socket);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, porthole_socket_monitor_read_process_async);
@@ -276,6 +292,7 @@ porthole_socket_monitor_dispose (GObject *object)
   g_clear_object (&self->names);
   g_clear_object (&self->names_api);
   g_hash_table_remove_all (self->published);
+  g_hash_table_remove_all (self->moving);
   G_OBJECT_CLASS (porthole_socket_monitor_parent_class)->dispose (object);
 }
 
@@ -287,12 +304,19 @@ porthole_socket_monitor_finalize (GObject *object)
   g_hash_table_unref (self->live);
   g_hash_table_unref (self->listeners);
   g_hash_table_unref (self->published);
+  g_hash_table_unref (self->moving);
+  porthole_destroy_watch_free (self->destroy);
+  g_hash_table_unref (self->ns_watches);
+  g_clear_pointer (&self->recent_closed, g_ptr_array_unref);
+  g_clear_pointer (&self->read_ns, g_hash_table_unref);
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->pending_waiters);
   g_ptr_array_unref (self->active_waiters);
   g_clear_object (&self->cancellable);
   g_free (self->proc_root);
   g_free (self->error);
+  g_free (self->host);
+  g_free (self->notice);
   G_OBJECT_CLASS (porthole_socket_monitor_parent_class)->finalize (object);
 }
 
@@ -316,6 +340,10 @@ porthole_socket_monitor_get_property (GObject *object, guint prop_id, GValue *va
     case PROP_SYSCTL: g_value_set_pointer (value, &self->sysctl); break;
     case PROP_N_ITEMS: g_value_set_uint (value, self->items->len); break;
     case PROP_ALL_NAMESPACES: g_value_set_boolean (value, self->all_namespaces); break;
+    case PROP_HOST: g_value_set_string (value, self->host); break;
+    case PROP_STALE: g_value_set_boolean (value, self->stale); break;
+    case PROP_LAST_SEEN: g_value_set_int64 (value, self->last_seen); break;
+    case PROP_NOTICE: g_value_set_string (value, self->notice); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -339,6 +367,7 @@ porthole_socket_monitor_set_property (GObject *object, guint prop_id, const GVal
       break;
     case PROP_FORCE_PROC: self->force_proc = g_value_get_boolean (value); break;
     case PROP_ALL_NAMESPACES: porthole_socket_monitor_set_all_namespaces (self, g_value_get_boolean (value)); break;
+    case PROP_HOST: self->host = g_value_dup_string (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -375,6 +404,13 @@ porthole_socket_monitor_class_init (PortholeSocketMonitorClass *klass)
   properties[PROP_SYSCTL] = g_param_spec_pointer ("sysctl", NULL, NULL, ro);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_ALL_NAMESPACES] = g_param_spec_boolean ("all-namespaces", NULL, NULL, FALSE, rw);
+  /* the remote source: an ssh destination ("user@host:port", an alias), NULL for this computer */
+  properties[PROP_HOST] = g_param_spec_string ("host", NULL, NULL, NULL,
+                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                               G_PARAM_STATIC_STRINGS);
+  properties[PROP_STALE] = g_param_spec_boolean ("stale", NULL, NULL, FALSE, ro);
+  properties[PROP_LAST_SEEN] = g_param_spec_int64 ("last-seen", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SOCKET_OPENED] = g_signal_new ("socket-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -383,6 +419,11 @@ porthole_socket_monitor_class_init (PortholeSocketMonitorClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, PORTHOLE_TYPE_SOCKET);
   signals[CONTAINERS_CHANGED] = g_signal_new ("containers-changed", G_TYPE_FROM_CLASS (klass),
                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (GPtrArray of PortholeSocket): once per refresh, the sockets whose counters or rates
+   * changed (each also notified "rate"); listeners count what their connections moved */
+  signals[TRAFFIC_CHANGED] = g_signal_new ("traffic-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                           G_TYPE_PTR_ARRAY);
 }
 
 static void
@@ -391,6 +432,8 @@ porthole_socket_monitor_init (PortholeSocketMonitor *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->published = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->live = g_hash_table_new (porthole_sockinfo_key_hash, porthole_sockinfo_key_equal);
+  self->moving = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->ns_watches = porthole_monitor_ns_watches_new ();
   self->listeners = porthole_monitor_listeners_new ();
   self->pending_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->active_waiters = g_ptr_array_new_with_free_func (g_object_unref);

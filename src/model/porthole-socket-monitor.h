@@ -28,7 +28,12 @@ G_DECLARE_FINAL_TYPE (PortholeSocketMonitor, porthole_socket_monitor, PORTHOLE, 
  * (PortholeDumpFlags; default every protocol, family and state), proc-root and force-proc
  * (construct-only, for tests), source (PortholeSource of the last dump), error (message of the
  * last failed refresh or NULL), hidden-owners (sockets whose process we could not see), sysctl
- * changes are announced with notify::sysctl. */
+ * changes are announced with notify::sysctl.
+ *
+ * Traffic: a TCP row whose counters moved keeps its place (no items-changed); the item's
+ * counters are updated, it notifies "rate", and "traffic-changed" (a GPtrArray of the sockets
+ * concerned) is emitted once per refresh in which anything moved or stopped moving. A listener
+ * counts the payload through the connections it accepted. */
 
 PortholeSocketMonitor *porthole_socket_monitor_new (void);
 
@@ -46,6 +51,19 @@ guint    porthole_socket_monitor_get_hidden_owners (PortholeSocketMonitor *self)
 /* TRUE once the first refresh has completed (successfully or not) */
 gboolean porthole_socket_monitor_get_loaded (PortholeSocketMonitor *self);
 const PortholeSysctl *porthole_socket_monitor_get_sysctl (PortholeSocketMonitor *self);
+
+/* The source (construct-only "host"): NULL for this computer, else an ssh destination
+ * ("user@host:port" or a ~/.ssh/config alias) listed over ssh with porthole-cli there, or ss.
+ * Its owners are the ones the host names; process details are not read for it (empty). When
+ * the host does not answer, "error" says why in words, "stale" is TRUE and the rows stay as
+ * last seen ("last-seen": g_get_real_time() of the last answer, 0 never); the timer then asks
+ * again after 1 s, 2 s, 4 s ... up to 30 s (an explicit refresh asks at once). "notice": what
+ * is worth saying of a working source (ss answered because porthole-cli is not there). */
+PortholeSocketMonitor *porthole_socket_monitor_new_for_host (const char *host);
+const char *porthole_socket_monitor_get_host (PortholeSocketMonitor *self);
+gboolean    porthole_socket_monitor_get_stale (PortholeSocketMonitor *self);
+gint64      porthole_socket_monitor_get_last_seen (PortholeSocketMonitor *self);
+const char *porthole_socket_monitor_get_notice (PortholeSocketMonitor *self);
 
 /* Starts a refresh now (coalesced with one already running). */
 void     porthole_socket_monitor_refresh (PortholeSocketMonitor *self);

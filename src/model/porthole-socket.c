@@ -4,6 +4,8 @@
 
 #include "porthole-socket-private.h"
 
+#include "porthole-traffic.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -28,6 +30,11 @@ struct _PortholeSocket {
   gint64              closed_at;
   PortholeContainerRef *container;   /* NULL on the host */
   PortholePublished    *published;
+  PortholeTraffic      *traffic;     /* made when it first moves data */
+  /* payload, worked out from each row as the kernel gave it (its state tells whether the
+   * counters hold a FIN), so a final row in CLOSE counts the same as the live ones */
+  guint64               payload_sent;
+  guint64               payload_received;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocket, porthole_socket, G_TYPE_OBJECT)
@@ -53,6 +60,7 @@ enum {
   PROP_LISTENING,
   PROP_CLOSED,
   PROP_PUBLISHED,
+  PROP_RATE,
   N_PROPS
 };
 
@@ -74,6 +82,7 @@ porthole_socket_finalize (GObject *object)
       g_free (self->container);
     }
   g_clear_pointer (&self->published, porthole_published_free);
+  g_free (self->traffic);
   G_OBJECT_CLASS (porthole_socket_parent_class)->finalize (object);
 }
 
@@ -103,6 +112,7 @@ porthole_socket_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_LISTENING: g_value_set_boolean (value, porthole_socket_is_listening (self)); break;
     case PROP_CLOSED: g_value_set_boolean (value, self->closed_at != 0); break;
     case PROP_PUBLISHED: g_value_set_pointer (value, self->published); break;
+    case PROP_RATE: g_value_set_double (value, porthole_socket_get_rate (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -154,6 +164,10 @@ porthole_socket_class_init (PortholeSocketClass *klass)
   properties[PROP_PUBLISHED] = g_param_spec_pointer ("published", NULL, NULL,
                                                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                                                      G_PARAM_STATIC_STRINGS);
+  /* bytes/s; notified whenever any counter moved (bytes, retransmissions, round-trip time) */
+  properties[PROP_RATE] = g_param_spec_double ("rate", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                               G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -210,6 +224,8 @@ porthole_socket_new (const PortholeSockInfo    *info,
     }
 
   self->info = *info;
+  self->payload_sent = porthole_sockinfo_payload_sent (info);
+  self->payload_received = porthole_sockinfo_payload_received (info);
   self->user = user ? g_ref_string_new_intern (user) : NULL;
   self->service = service ? g_ref_string_new_intern (service) : NULL;
   self->pid = owner ? owner->pid : 0;
@@ -438,4 +454,166 @@ gboolean
 porthole_socket_is_wildcard (PortholeSocket *self)
 {
   return porthole_address_is_any (self->info.family, self->info.local_addr);
+}
+
+/* ---- traffic ------------------------------------------------------------------------------ */
+
+gboolean
+porthole_sockinfo_counters_moved (const PortholeSockInfo *was, const PortholeSockInfo *now)
+{
+  return was->bytes_sent != now->bytes_sent || was->bytes_acked != now->bytes_acked ||
+         was->bytes_received != now->bytes_received || was->bytes_retrans != now->bytes_retrans ||
+         was->segs_in != now->segs_in || was->segs_out != now->segs_out ||
+         was->total_retrans != now->total_retrans || was->tcp_info_fields != now->tcp_info_fields;
+}
+
+static PortholeTraffic *
+ensure_traffic (PortholeSocket *self)
+{
+  if (self->traffic == NULL)
+    self->traffic = g_new0 (PortholeTraffic, 1);
+  return self->traffic;
+}
+
+static guint64
+delta (guint64 now, guint64 was)
+{
+  return now > was ? now - was : 0;
+}
+
+void
+porthole_socket_update_counters (PortholeSocket         *self,
+                                 const PortholeSockInfo *now,
+                                 gint64                  since,
+                                 gint64                  sample_time)
+{
+  guint64 sent, received;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+  sent = delta (porthole_sockinfo_payload_sent (now), self->payload_sent);
+  received = delta (porthole_sockinfo_payload_received (now), self->payload_received);
+  self->payload_sent = MAX (self->payload_sent, porthole_sockinfo_payload_sent (now));
+  self->payload_received = MAX (self->payload_received, porthole_sockinfo_payload_received (now));
+
+  /* the identity stays; the counters and what the kernel says about them are replaced */
+  self->info.flags = (self->info.flags & ~PORTHOLE_SOCKINFO_HAS_TCP_INFO) | (now->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
+  self->info.rx_queue = now->rx_queue;
+  self->info.tx_queue = now->tx_queue;
+  self->info.bytes_sent = now->bytes_sent;
+  self->info.bytes_acked = now->bytes_acked;
+  self->info.bytes_received = now->bytes_received;
+  self->info.bytes_retrans = now->bytes_retrans;
+  self->info.segs_in = now->segs_in;
+  self->info.segs_out = now->segs_out;
+  self->info.rtt_us = now->rtt_us;
+  self->info.rttvar_us = now->rttvar_us;
+  self->info.total_retrans = now->total_retrans;
+  self->info.snd_cwnd = now->snd_cwnd;
+  self->info.last_data_sent_ms = now->last_data_sent_ms;
+  self->info.last_data_recv_ms = now->last_data_recv_ms;
+  self->info.delivery_rate = now->delivery_rate;
+  self->info.tcp_info_fields = now->tcp_info_fields;
+  self->info.tcp_info_len = now->tcp_info_len;
+
+  if (sent > 0 || received > 0 || self->traffic != NULL)
+    porthole_traffic_sample (ensure_traffic (self), sent, received, sample_time - since);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+}
+
+void
+porthole_socket_take_final_counters (PortholeSocket *self, const PortholeSockInfo *final)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+  self->payload_sent = porthole_sockinfo_payload_sent (final);
+  self->payload_received = porthole_sockinfo_payload_received (final);
+  self->info.flags |= final->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO;
+  self->info.bytes_sent = final->bytes_sent;
+  self->info.bytes_acked = final->bytes_acked;
+  self->info.bytes_received = final->bytes_received;
+  self->info.bytes_retrans = final->bytes_retrans;
+  self->info.segs_in = final->segs_in;
+  self->info.segs_out = final->segs_out;
+  self->info.rtt_us = final->rtt_us;
+  self->info.rttvar_us = final->rttvar_us;
+  self->info.total_retrans = final->total_retrans;
+  self->info.snd_cwnd = final->snd_cwnd;
+  self->info.delivery_rate = final->delivery_rate;
+  self->info.tcp_info_fields = final->tcp_info_fields;
+  self->info.tcp_info_len = final->tcp_info_len;
+}
+
+void
+porthole_socket_start_counters (PortholeSocket *self, gint64 since, gint64 sample_time)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+  porthole_traffic_sample (ensure_traffic (self), self->payload_sent, self->payload_received,
+                           sample_time - since);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+}
+
+void
+porthole_socket_add_served (PortholeSocket *self,
+                            guint64         sent,
+                            guint64         received,
+                            gint64          since,
+                            gint64          sample_time)
+{
+  PortholeTraffic *traffic;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET (self));
+  traffic = ensure_traffic (self);
+  traffic->served_sent += sent;
+  traffic->served_received += received;
+  porthole_traffic_sample (traffic, sent, received, sample_time - since);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+}
+
+gboolean
+porthole_socket_settle (PortholeSocket *self)
+{
+  if (self->traffic == NULL || (self->traffic->send_rate == 0 && self->traffic->receive_rate == 0))
+    return FALSE;
+  porthole_traffic_sample (self->traffic, 0, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+  return TRUE;
+}
+
+gboolean
+porthole_socket_has_traffic (PortholeSocket *self)
+{
+  if (porthole_sockinfo_is_listening (&self->info))
+    return self->info.protocol == IPPROTO_TCP && (self->info.flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO);
+  return porthole_sockinfo_has_tcp_info (&self->info, PORTHOLE_TCP_INFO_BYTES_ACKED | PORTHOLE_TCP_INFO_BYTES_RECEIVED);
+}
+
+guint64
+porthole_socket_get_bytes_sent (PortholeSocket *self)
+{
+  if (porthole_sockinfo_is_listening (&self->info))
+    return self->traffic ? self->traffic->served_sent : 0;
+  return self->payload_sent;
+}
+
+guint64
+porthole_socket_get_bytes_received (PortholeSocket *self)
+{
+  if (porthole_sockinfo_is_listening (&self->info))
+    return self->traffic ? self->traffic->served_received : 0;
+  return self->payload_received;
+}
+
+double porthole_socket_get_send_rate (PortholeSocket *self) { return self->traffic ? self->traffic->send_rate : 0; }
+double porthole_socket_get_receive_rate (PortholeSocket *self) { return self->traffic ? self->traffic->receive_rate : 0; }
+double porthole_socket_get_rate (PortholeSocket *self) { return porthole_socket_get_send_rate (self) + porthole_socket_get_receive_rate (self); }
+
+guint
+porthole_socket_get_rate_history (PortholeSocket *self, double *out, guint n_out)
+{
+  return self->traffic ? porthole_traffic_copy_history (self->traffic, out, n_out) : 0;
+}
+
+guint
+porthole_socket_get_retransmits (PortholeSocket *self)
+{
+  return porthole_sockinfo_has_tcp_info (&self->info, PORTHOLE_TCP_INFO_TOTAL_RETRANS) ? self->info.total_retrans : 0;
 }

@@ -16,6 +16,8 @@ typedef enum {
   PORTHOLE_OWNER_OTHER_USER,   /* another user's process: /proc/<pid>/fd is not readable to us */
   PORTHOLE_OWNER_SANDBOXED,    /* inside a Flatpak sandbox, other processes are invisible */
   PORTHOLE_OWNER_GONE,         /* the process exited, or lives in another pid namespace */
+  PORTHOLE_OWNER_UNSEEN,       /* it opened and closed between two refreshes: the kernel told
+                                * of its end (a destroy event), never whose it was */
 } PortholeOwnerStatus;
 
 /* Who can reach a socket, for a listener: DESIGN.md's JSON words in porthole_exposure_to_string */
@@ -45,8 +47,11 @@ const char *porthole_exposure_to_string (PortholeExposure exposure);   /* "loopb
 #define PORTHOLE_TYPE_SOCKET (porthole_socket_get_type ())
 G_DECLARE_FINAL_TYPE (PortholeSocket, porthole_socket, PORTHOLE, SOCKET, GObject)
 
-/* An immutable row of the socket table. Only "closed" changes, once, when the monitor
- * sees the socket go (it then lingers a few seconds before it is removed). */
+/* A row of the socket table. Its identity never changes. "closed" changes once, when the
+ * monitor sees the socket go (it then lingers a few seconds before it is removed);
+ * "published" when a forward appears or goes; and the TCP counters (get_info's tcp_info
+ * fields and the traffic accessors below) on the main thread whenever a refresh finds they
+ * moved, with one notify::rate for all of them. */
 const PortholeSockInfo *porthole_socket_get_info (PortholeSocket *self);
 
 const char *porthole_socket_get_protocol (PortholeSocket *self);      /* "tcp", "udp" */
@@ -86,6 +91,32 @@ const PortholeContainerRef *porthole_socket_get_container (PortholeSocket *self)
 const PortholePublished *porthole_socket_get_published (PortholeSocket *self);
 /* Derived from the address, the namespace and the publishing */
 PortholeExposure porthole_socket_get_exposure (PortholeSocket *self);
+
+/* ---- traffic (TCP only; from the kernel's tcp_info counters, updated on each refresh) ---- */
+
+/* Samples kept for a sparkline: one per refresh while the socket moves data */
+#define PORTHOLE_TRAFFIC_HISTORY 60
+
+/* Whether the kernel gave byte counters: TCP sockets with a file (not TIME_WAIT or SYN_RECV),
+ * read with sock_diag. UDP has no byte counters; /proc/net has none either. A listener has
+ * them when it has (it then counts what went through the connections it accepted). */
+gboolean porthole_socket_has_traffic (PortholeSocket *self);
+/* Application bytes (payload) sent and received over the socket's life, exact: without the
+ * SYN and FIN the kernel's counters include, and without retransmissions. For a listener: the
+ * payload through the connections it accepted while Porthole watched, plus their counts when
+ * first seen. 0 when unknown. */
+guint64  porthole_socket_get_bytes_sent (PortholeSocket *self);
+guint64  porthole_socket_get_bytes_received (PortholeSocket *self);
+/* Bytes per second over the last refresh (for a listener: through its accepted connections) */
+double   porthole_socket_get_send_rate (PortholeSocket *self);
+double   porthole_socket_get_receive_rate (PortholeSocket *self);
+double   porthole_socket_get_rate (PortholeSocket *self);   /* send + receive */
+/* The last rates (send + receive, bytes/s), oldest first, one per refresh since it first
+ * moved, at most PORTHOLE_TRAFFIC_HISTORY; a refresh in which it did not move is a 0.
+ * Copies up to @n_out of the newest into @out; returns how many. */
+guint    porthole_socket_get_rate_history (PortholeSocket *self, double *out, guint n_out);
+/* Segments retransmitted over the socket's life (tcpi_total_retrans); 0 when unknown */
+guint    porthole_socket_get_retransmits (PortholeSocket *self);
 
 /* A stable text key (protocol, family, state, endpoints, inode, namespace); main thread only */
 const char *porthole_socket_get_key (PortholeSocket *self);

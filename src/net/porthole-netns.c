@@ -409,3 +409,131 @@ porthole_netns_dump (const char          *proc_root,
     *source_used = source;
   return TRUE;
 }
+
+typedef struct {
+  int         ns_fd;
+  const char *thread_self;
+  guint64     id;
+  int         domain, type, protocol;
+  int         fd;
+  int         err;
+  ReadResult  result;
+} SocketData;
+
+/* As enter_and_dump: a thread of its own, so no other thread ever changes namespace. A socket
+ * stays in the namespace it was made in after the thread is gone. */
+static gpointer
+enter_and_open (gpointer data)
+{
+  SocketData *d = data;
+  g_autofree char *tcp = g_build_filename (d->thread_self, "net", "tcp", NULL);
+  struct stat st;
+
+  if (setns (d->ns_fd, CLONE_NEWNET) < 0)
+    {
+      d->err = errno;
+      d->result = READ_REFUSED;
+      return NULL;
+    }
+  if (stat (tcp, &st) < 0 || st.st_ino != d->id)
+    {
+      d->result = READ_MOVED;
+      return NULL;
+    }
+  d->fd = socket (d->domain, d->type, d->protocol);
+  d->err = errno;
+  d->result = d->fd >= 0 ? READ_OK : READ_FAILED;
+  return NULL;
+}
+
+int
+porthole_netns_socket (const char          *proc_root,
+                       const PortholeNetns *ns,
+                       int                  domain,
+                       int                  type,
+                       int                  protocol,
+                       GError             **error)
+{
+  g_autofree char *thread_self = NULL;
+  SocketData d = { -1, NULL, 0, domain, type, protocol, -1, 0, READ_MOVED };
+  int root_fd;
+
+  g_return_val_if_fail (ns != NULL, -1);
+
+  if (ns->own)
+    {
+      int fd = socket (domain, type, protocol);
+
+      if (fd < 0)
+        {
+          int err = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "socket: %s",
+                       g_strerror (err));
+        }
+      return fd;
+    }
+  if (!ns->enterable)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "network namespace %" G_GUINT64_FORMAT ": not allowed to enter it", ns->id);
+      return -1;
+    }
+  if (proc_root == NULL)
+    proc_root = "/proc";
+  root_fd = open_root (proc_root, error);
+  if (root_fd < 0)
+    return -1;
+  thread_self = g_build_filename (proc_root, "thread-self", NULL);
+  d.thread_self = thread_self;
+  d.id = ns->id;
+  for (guint attempt = 0; attempt < MAX_ATTEMPTS && d.result == READ_MOVED; attempt++)
+    {
+      int pid = find_pid (root_fd, ns->id, attempt == 0 ? ns->pid : 0);
+      char path[64];
+      GThread *thread;
+
+      if (pid == 0)
+        break;
+      g_snprintf (path, sizeof path, "%d/ns/net", pid);
+      d.ns_fd = openat (root_fd, path, O_RDONLY | O_CLOEXEC);
+      if (d.ns_fd < 0)
+        {
+          d.err = errno;
+          d.result = errno == ENOENT || errno == ESRCH ? READ_MOVED : READ_REFUSED;
+          continue;
+        }
+      thread = g_thread_try_new ("porthole-netns", enter_and_open, &d, error);
+      if (thread == NULL)
+        {
+          close (d.ns_fd);
+          close (root_fd);
+          return -1;
+        }
+      g_thread_join (thread);
+      close (d.ns_fd);
+    }
+  close (root_fd);
+
+  switch (d.result)
+    {
+    case READ_OK:
+      return d.fd;
+    case READ_MOVED:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "network namespace %" G_GUINT64_FORMAT ": no process left in it to enter it by",
+                   ns->id);
+      break;
+    case READ_REFUSED:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "network namespace %" G_GUINT64_FORMAT ": %s", ns->id, g_strerror (d.err));
+      break;
+    case READ_FAILED:
+    default:
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (d.err),
+                   "socket in network namespace %" G_GUINT64_FORMAT ": %s", ns->id,
+                   g_strerror (d.err));
+      break;
+    }
+  return -1;
+}

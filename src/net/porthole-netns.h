@@ -38,4 +38,11 @@ GArray  *porthole_netns_list (const char *proc_root, GError **error);
 gboolean porthole_netns_dump (const char *proc_root, const PortholeNetns *ns, PortholeDumpFlags flags,
                               gboolean force_proc, GArray *out, PortholeSource *source_used, GError **error);
 
+/* A socket(@domain, @type, @protocol) made inside @ns by a short-lived thread that setns()es into
+ * it (as porthole_netns_dump does; a socket stays in the namespace it was made in), or in our own
+ * namespace when ns->own. -1 with a G_IO_ERROR: PERMISSION_DENIED when @ns may not be entered,
+ * NOT_FOUND when no process is left in it, else the socket's own errno. */
+int      porthole_netns_socket (const char *proc_root, const PortholeNetns *ns, int domain, int type,
+                                int protocol, GError **error);
+
 G_END_DECLS

@@ -109,13 +109,18 @@ parse_tcp_info (const guint8 *p, gsize len, PortholeSockInfo *info)
 #undef TCP_INFO_TAKE
 
 /* Walks the rtattr list after the fixed message. Read are INET_DIAG_SKV6ONLY (it tells a
- * dual-stack [::] listener, which also takes IPv4, from a v6-only one) and, for TCP,
- * INET_DIAG_INFO (the counters); a list that does not add up means the message cannot be
- * trusted. */
+ * dual-stack [::] listener, which also takes IPv4, from a v6-only one), INET_DIAG_PROTOCOL (the
+ * destroy broadcasts name their protocol there, a dump's request names it instead) and, for
+ * TCP, INET_DIAG_INFO (the counters; the last one wins). A list that does not add up means the
+ * message cannot be trusted. *@protocol is the caller's, or 0 to take the attribute's; it is
+ * read only after the whole list, so the order of the attributes does not matter. */
 static gboolean
-check_attributes (const guint8 *p, gsize len, guint8 protocol, PortholeSockInfo *info,
+check_attributes (const guint8 *p, gsize len, guint8 *protocol, PortholeSockInfo *info,
                   GError **error)
 {
+  const guint8 *tcp_info = NULL;
+  gsize tcp_info_len = 0;
+  gboolean protocol_known = *protocol != 0;
   guint index = 0;
 
   while (len > 0)
@@ -143,14 +148,22 @@ check_attributes (const guint8 *p, gsize len, guint8 protocol, PortholeSockInfo 
           if (p[RTA_LENGTH (0)] != 0)
             info->flags |= PORTHOLE_SOCKINFO_V6ONLY;
         }
-      /* UDP has no struct tcp_info: such an attribute in a UDP dump is not trusted */
-      else if (rta.rta_type == INET_DIAG_INFO && protocol == IPPROTO_TCP)
-        parse_tcp_info (p + RTA_LENGTH (0), rta.rta_len - RTA_LENGTH (0), info);
+      else if (rta.rta_type == INET_DIAG_PROTOCOL && !protocol_known &&
+               rta.rta_len >= RTA_LENGTH (1))
+        *protocol = p[RTA_LENGTH (0)];
+      else if (rta.rta_type == INET_DIAG_INFO)
+        {
+          tcp_info = p + RTA_LENGTH (0);
+          tcp_info_len = rta.rta_len - RTA_LENGTH (0);
+        }
       step = MIN ((gsize) RTA_ALIGN (rta.rta_len), len);
       p += step;
       len -= step;
       index++;
     }
+  /* UDP has no struct tcp_info: such an attribute in a UDP message is not trusted */
+  if (tcp_info != NULL && *protocol == IPPROTO_TCP)
+    parse_tcp_info (tcp_info, tcp_info_len, info);
   return TRUE;
 }
 
@@ -175,9 +188,13 @@ parse_diag_msg (const guint8     *payload,
     }
   memcpy (&msg, payload, sizeof msg);
   memset (info, 0, sizeof *info);
-  if (len > fixed && !check_attributes (payload + fixed, len - fixed, protocol, info, error))
+  if (len > fixed && !check_attributes (payload + fixed, len - fixed, &protocol, info, error))
     return FALSE;
   if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6)
+    return TRUE;
+  /* A broadcast without INET_DIAG_PROTOCOL, or naming another protocol (a newer kernel may
+   * broadcast more): not a row of ours */
+  if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
     return TRUE;
 
   info->protocol = protocol;

@@ -19,9 +19,12 @@ gboolean porthole_sockdiag_dump (PortholeDumpFlags flags,
                                  GError          **error);
 
 /* Parses one buffer as received from the netlink socket: a sequence of nlmsghdr carrying
- * inet_diag_msg (and attributes, each bounds-checked). Rows are appended to @out. For
- * @protocol IPPROTO_TCP an INET_DIAG_INFO attribute fills the counters, each one only when the
- * attribute is long enough to hold it (PortholeSockInfo.tcp_info_fields says which).
+ * inet_diag_msg (and attributes, each bounds-checked). Rows are appended to @out. @protocol is
+ * the dump's (IPPROTO_TCP or IPPROTO_UDP), or 0 to take each message's from its
+ * INET_DIAG_PROTOCOL attribute, as the kernel's destroy broadcasts carry it (a message without
+ * one, or naming another protocol, gives no row). For TCP an INET_DIAG_INFO attribute fills the
+ * counters, each one only when the attribute is long enough to hold it
+ * (PortholeSockInfo.tcp_info_fields says which).
  * Sets *@done when NLMSG_DONE is seen, *@interrupted when any message carries NLM_F_DUMP_INTR.
  * NLMSG_ERROR, a truncated header or a message longer than the buffer is an error. */
 gboolean porthole_sockdiag_parse (const guint8 *buf,

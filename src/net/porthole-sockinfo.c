@@ -78,6 +78,60 @@ porthole_sockinfo_forget_tcp_info (PortholeSockInfo *info)
   info->tcp_info_len = 0;
 }
 
+guint64
+porthole_sockinfo_payload_sent (const PortholeSockInfo *info)
+{
+  guint64 acked;
+
+  if (info->protocol != IPPROTO_TCP)
+    return 0;
+  if (porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_SENT))
+    {
+      /* the two came in the same kernel; an attribute cut between them leaves retrans unknown */
+      if (!porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_RETRANS))
+        return info->bytes_sent;
+      return info->bytes_sent > info->bytes_retrans ? info->bytes_sent - info->bytes_retrans : 0;
+    }
+  if (!porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_ACKED))
+    return 0;
+  acked = info->bytes_acked;
+  /* Our FIN has been acknowledged in FIN_WAIT2 and after a graceful close (CLOSE; TIME_WAIT
+   * rows carry no counters). An RST-closed socket in CLOSE is then one low. */
+  if (acked > 0 && (info->state == PORTHOLE_TCP_FIN_WAIT2 || info->state == PORTHOLE_TCP_CLOSE ||
+                    info->state == PORTHOLE_TCP_TIME_WAIT))
+    acked--;
+  return acked;
+}
+
+guint64
+porthole_sockinfo_payload_received (const PortholeSockInfo *info)
+{
+  guint64 received;
+
+  if (info->protocol != IPPROTO_TCP ||
+      !porthole_sockinfo_has_tcp_info (info, PORTHOLE_TCP_INFO_BYTES_RECEIVED))
+    return 0;
+  received = info->bytes_received;
+  switch (info->state)
+    {
+    /* The peer's FIN has arrived in these. CLOSE is where every destroyed socket ends (the
+     * kernel's destroy broadcast), after a graceful close the FIN came in, but a socket closed by
+     * an RST (sent or received) or by a FIN_WAIT2 timeout never had one: its count is then one
+     * low, which the row cannot tell. */
+    case PORTHOLE_TCP_CLOSE_WAIT:
+    case PORTHOLE_TCP_LAST_ACK:
+    case PORTHOLE_TCP_CLOSING:
+    case PORTHOLE_TCP_TIME_WAIT:
+    case PORTHOLE_TCP_CLOSE:
+      if (received > 0)
+        received--;
+      break;
+    default:
+      break;
+    }
+  return received;
+}
+
 char *
 porthole_address_to_string (guint8 family, const guint8 addr[16])
 {

@@ -123,6 +123,18 @@ gboolean    porthole_sockinfo_has_tcp_info (const PortholeSockInfo *info,
  * apart differ in last_data_sent_ms alone). */
 void        porthole_sockinfo_forget_tcp_info (PortholeSockInfo *info);
 
+/* The application's own bytes (payload) a TCP row sent and received, for people: the kernel's
+ * counters also count the handshake and the closing (measured with ss -ti on loopback and
+ * checked by tests/test-destroy-watch.c). 0 when unknown (UDP, /proc/net, no INET_DIAG_INFO).
+ * Sent: tcpi_bytes_sent counts payload with its retransmissions, so it is bytes_sent minus
+ * bytes_retrans (Linux 4.19). Before that only tcpi_bytes_acked is known, which also counts an
+ * acknowledged SYN (+1 on the connecting side) and FIN (+1): the FIN is taken off when the state
+ * says it was acknowledged, the SYN cannot be told from the row, so such a count of a connecting
+ * end is one high. Received: tcpi_bytes_received counts a received FIN (+1), taken off in the
+ * states that come after one (see the function). */
+guint64 porthole_sockinfo_payload_sent (const PortholeSockInfo *info);
+guint64 porthole_sockinfo_payload_received (const PortholeSockInfo *info);
+
 /* inet_ntop form ("127.0.0.1", "::1"); IPv6 link-local gets "%ifindex" when a scope is set. */
 char *porthole_address_to_string (guint8 family, const guint8 addr[16]);
 /* "127.0.0.1:22", "[::1]:22", "*:53" when the address is unspecified and @star_for_any */

@@ -3,7 +3,10 @@
 #include "config.h"
 
 #include "porthole-application.h"
+#include "porthole-connect-dialog.h"
+#include "porthole-host-list.h"
 #include "porthole-preferences-window.h"
+#include "porthole-remote.h"
 #include "porthole-window.h"
 
 #include <glib/gi18n.h>
@@ -16,6 +19,10 @@ struct _PortholeApplication {
   PortholeSettings      *settings;
   PortholeSocketMonitor *monitor;
   PortholeRecorder      *recorder;
+  /* remote computers */
+  GMenu                 *host_menu;
+  char                 **config_hosts;
+  GCancellable          *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeApplication, porthole_application, ADW_TYPE_APPLICATION)
@@ -59,14 +66,162 @@ porthole_application_get_settings (PortholeApplication *self)
   return self->settings;
 }
 
+GMenuModel *
+porthole_application_get_host_menu (PortholeApplication *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_APPLICATION (self), NULL);
+  return G_MENU_MODEL (self->host_menu);
+}
+
+/* The window of @host (NULL: this computer), if one is open */
+static GtkWindow *
+find_window (PortholeApplication *self, const char *host)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (PORTHOLE_IS_WINDOW (l->data) && g_strcmp0 (porthole_window_get_host (l->data), host) == 0)
+      return l->data;
+  return NULL;
+}
+
 static void
 porthole_application_activate (GApplication *app)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow *window = find_window (PORTHOLE_APPLICATION (app), NULL);
 
   if (window == NULL)
     window = GTK_WINDOW (porthole_window_new (PORTHOLE_APPLICATION (app)));
   gtk_window_present (window);
+}
+
+/* ---- remote computers ------------------------------------------------------------------- */
+
+static void
+add_host_item (GMenu *section, const char *label, const char *host)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (NULL, NULL);
+
+  /* as a label, never a mnemonic: "_" in a host name stays */
+  g_menu_item_set_attribute (item, "label", "s", label);
+  g_menu_item_set_action_and_target (item, "app.open-host", "s", host);
+  g_menu_append_item (section, item);
+}
+
+static void
+rebuild_host_menu (PortholeApplication *self)
+{
+  GSettings *settings = porthole_settings_get_gsettings (self->settings);
+  g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-hosts");
+  g_autoptr(GMenu) here = g_menu_new ();
+  g_autoptr(GMenu) config = g_menu_new ();
+  g_autoptr(GMenu) recents = g_menu_new ();
+  g_autoptr(GMenu) other = g_menu_new ();
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  add_host_item (here, _("This Computer"), "");
+  for (guint i = 0; self->config_hosts && self->config_hosts[i]; i++)
+    {
+      g_hash_table_add (listed, self->config_hosts[i]);
+      add_host_item (config, self->config_hosts[i], self->config_hosts[i]);
+    }
+  for (guint i = 0; recent[i]; i++)
+    {
+      g_auto(PortholeSshDestination) dest = { NULL, NULL, 0 };
+
+      /* the settings are user-editable: only what ssh may be given */
+      if (!g_hash_table_contains (listed, recent[i]) &&
+          porthole_ssh_destination_parse (recent[i], &dest, NULL))
+        add_host_item (recents, recent[i], recent[i]);
+    }
+  g_menu_append (other, _("Connect to a _Server…"), "app.connect-to-server");
+
+  g_menu_remove_all (self->host_menu);
+  g_menu_append_section (self->host_menu, NULL, G_MENU_MODEL (here));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (config)) > 0)
+    g_menu_append_section (self->host_menu, _("From ~/.ssh/config"), G_MENU_MODEL (config));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (recents)) > 0)
+    g_menu_append_section (self->host_menu, _("Recent"), G_MENU_MODEL (recents));
+  g_menu_append_section (self->host_menu, NULL, G_MENU_MODEL (other));
+}
+
+static void
+on_config_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_auto(GStrv) hosts = porthole_host_list_read_config_finish (result, NULL);
+  PortholeApplication *self = user_data;
+
+  if (hosts == NULL)   /* cancelled: the application is going */
+    return;
+  if (self->config_hosts && g_strv_equal ((const char *const *) self->config_hosts,
+                                          (const char *const *) hosts))
+    return;
+  g_strfreev (self->config_hosts);
+  self->config_hosts = g_steal_pointer (&hosts);
+  rebuild_host_menu (self);
+}
+
+static void
+on_reload_hosts (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  PortholeApplication *self = PORTHOLE_APPLICATION (user_data);
+
+  porthole_host_list_read_config_async (self->cancellable, on_config_read, self);
+}
+
+static void on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *socket, PortholeApplication *self);
+
+/* The window of @host, opened when it is not yet: one window per computer */
+static void
+open_host (PortholeApplication *self, const char *host)
+{
+  g_auto(PortholeSshDestination) dest = { NULL, NULL, 0 };
+  g_autoptr(PortholeSocketMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  if (*host == '\0')
+    {
+      g_application_activate (G_APPLICATION (self));
+      return;
+    }
+  if (!porthole_ssh_destination_parse (host, &dest, &error))
+    {
+      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      if (PORTHOLE_IS_WINDOW (active))
+        porthole_window_toast (PORTHOLE_WINDOW (active), error->message);
+      return;
+    }
+  window = find_window (self, host);
+  if (window == NULL)
+    {
+      GSettings *settings = porthole_settings_get_gsettings (self->settings);
+      g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-hosts");
+      g_auto(GStrv) now = porthole_host_list_add_recent ((const char *const *) recent, host);
+
+      monitor = porthole_socket_monitor_new_for_host (host);
+      porthole_socket_monitor_set_linger (monitor, CLOSED_LINGER_MS);
+      g_object_bind_property (self->settings, "refresh-interval", monitor, "refresh-interval",
+                              G_BINDING_SYNC_CREATE);
+      g_object_bind_property (self->settings, "paused", monitor, "paused", G_BINDING_SYNC_CREATE);
+      g_signal_connect_object (monitor, "socket-opened", G_CALLBACK (on_socket_opened), self, 0);
+      porthole_socket_monitor_refresh (monitor);
+      window = GTK_WINDOW (porthole_window_new_for_host (self, monitor));
+      g_settings_set_strv (settings, "recent-hosts", (const char *const *) now);
+      rebuild_host_menu (self);
+    }
+  gtk_window_present (window);
+}
+
+static void
+on_open_host (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  open_host (PORTHOLE_APPLICATION (user_data), g_variant_get_string (param, NULL));
+}
+
+static void
+on_connect_to_server (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  porthole_connect_dialog_present (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
 }
 
 static void
@@ -132,6 +287,9 @@ static const GActionEntry app_actions[] = {
   { "quit", on_quit },
   { "about", on_about },
   { "preferences", on_preferences },
+  { "open-host", on_open_host, "s" },
+  { "connect-to-server", on_connect_to_server },
+  { "reload-hosts", on_reload_hosts },
 };
 
 static gboolean
@@ -169,6 +327,14 @@ on_socket_opened (PortholeSocketMonitor *monitor, PortholeSocket *socket, Portho
   else
     body = g_strdup (porthole_socket_get_local_endpoint (socket));
 
+  if (porthole_socket_monitor_get_host (monitor) != NULL)
+    {
+      /* Translators: a notification's title, then the remote computer it is about */
+      char *on_host = g_strdup_printf (_("%s on %s"), title, porthole_socket_monitor_get_host (monitor));
+
+      g_free (title);
+      title = on_host;
+    }
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
   g_notification_set_default_action (notification, "app.activate");
@@ -210,6 +376,11 @@ porthole_application_startup (GApplication *app)
                                 NULL, NULL, NULL);
   porthole_recorder_start (self->recorder);
   porthole_socket_monitor_refresh (self->monitor);
+
+  self->cancellable = g_cancellable_new ();
+  self->host_menu = g_menu_new ();
+  rebuild_host_menu (self);
+  porthole_host_list_read_config_async (self->cancellable, on_config_read, self);
 }
 
 static void
@@ -239,6 +410,7 @@ porthole_application_shutdown (GApplication *app)
     }
   if (self->monitor)
     g_object_run_dispose (G_OBJECT (self->monitor));
+  g_cancellable_cancel (self->cancellable);
   G_APPLICATION_CLASS (porthole_application_parent_class)->shutdown (app);
 }
 
@@ -250,6 +422,9 @@ porthole_application_finalize (GObject *object)
   g_clear_object (&self->recorder);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
+  g_clear_object (&self->host_menu);
+  g_clear_object (&self->cancellable);
+  g_strfreev (self->config_hosts);
   G_OBJECT_CLASS (porthole_application_parent_class)->finalize (object);
 }
 

@@ -18,5 +18,9 @@ PortholeSocketMonitor *porthole_application_get_monitor (PortholeApplication *se
 PortholeSettings      *porthole_application_get_settings (PortholeApplication *self);
 /* The history recorder over that monitor (it writes the journal unless another recorder does) */
 PortholeRecorder      *porthole_application_get_recorder (PortholeApplication *self);
+/* The header bar's host menu: This Computer, the Host names of ~/.ssh/config, recent hosts,
+ * Connect to a Server… (app.open-host "s": "" for this computer, else an ssh destination, one
+ * window per host; app.connect-to-server; app.reload-hosts reads ~/.ssh/config again) */
+GMenuModel            *porthole_application_get_host_menu (PortholeApplication *self);
 
 G_END_DECLS

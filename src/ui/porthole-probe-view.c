@@ -358,6 +358,8 @@ porthole_probe_view_set_monitor (PortholeProbeView *self, PortholeSocketMonitor 
 {
   g_return_if_fail (PORTHOLE_IS_PROBE_VIEW (self));
   g_set_object (&self->monitor, monitor);
+  /* a remote computer's window tests from that computer */
+  porthole_probe_set_via_host (self->probe, monitor ? porthole_socket_monitor_get_host (monitor) : NULL);
 }
 
 void

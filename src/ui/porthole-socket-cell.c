@@ -6,6 +6,7 @@
 
 #include "porthole-escape.h"
 #include "porthole-socket-text.h"
+#include "porthole-traffic-text.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct _PortholeSocketCell {
   gulong            resolved_handler;
   gulong            published_handler;
   gulong            containers_handler;
+  gulong            rate_handler;
   guint             new_timeout;
 };
 
@@ -33,8 +35,14 @@ static GParamSpec *properties[N_PROPS];
 
 static const char *kind_nicks[] = {
   "protocol", "address", "exposure", "port", "range", "service", "process", "user", "state",
-  "local", "remote", "container",
+  "local", "remote", "container", "sent", "received", "rate", "traffic",
 };
+
+static gboolean
+is_traffic_kind (PortholeCellKind kind)
+{
+  return kind >= PORTHOLE_CELL_SENT;
+}
 
 static const char *const no_classes[] = { NULL };
 
@@ -82,6 +90,46 @@ show_endpoint (PortholeSocketCell *self, gboolean remote)
     }
   set_main (self, named ? named : endpoint, FALSE);
   set_extra (self, ephemeral ? _("ephemeral") : NULL, "ephemeral-mark");
+}
+
+static void
+show_traffic (PortholeSocketCell *self)
+{
+  static const PortholeTrafficValue values[] = {
+    [PORTHOLE_CELL_SENT] = PORTHOLE_TRAFFIC_SENT,
+    [PORTHOLE_CELL_RECEIVED] = PORTHOLE_TRAFFIC_RECEIVED,
+    [PORTHOLE_CELL_RATE] = PORTHOLE_TRAFFIC_RATE,
+    [PORTHOLE_CELL_TRAFFIC] = PORTHOLE_TRAFFIC_TOTAL,
+  };
+  PortholeSocket *s = self->socket;
+  gboolean dim = FALSE;
+  g_autofree char *text = porthole_socket_traffic_text (s, values[self->kind], &dim);
+
+  set_main (self, text, dim);
+  gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
+}
+
+static char *
+traffic_tooltip (PortholeSocketCell *self)
+{
+  PortholeSocket *s = self->socket;
+  g_autofree char *sent = NULL;
+  g_autofree char *received = NULL;
+  g_autofree char *up = NULL;
+  g_autofree char *down = NULL;
+
+  if (!porthole_socket_has_traffic (s))
+    return g_strdup (porthole_socket_no_traffic_reason (s));
+  sent = porthole_format_bytes (porthole_socket_get_bytes_sent (s));
+  received = porthole_format_bytes (porthole_socket_get_bytes_received (s));
+  up = porthole_format_rate (porthole_socket_get_send_rate (s));
+  down = porthole_format_rate (porthole_socket_get_receive_rate (s));
+  if (porthole_socket_is_listening (s))
+    /* Translators: a listener's traffic: what went through the connections it accepted */
+    return g_strdup_printf (_("Through the connections it accepted: sent %s (now %s), "
+                              "received %s (now %s)"), sent, up, received, down);
+  /* Translators: "Sent 1.2 MiB (now 340.0 KiB/s), received ..." */
+  return g_strdup_printf (_("Sent %s (now %s), received %s (now %s)"), sent, up, received, down);
 }
 
 static void
@@ -164,6 +212,12 @@ update_content (PortholeSocketCell *self)
       set_main (self, text ? text : "—", text == NULL);
       set_extra (self, porthole_socket_runtime_text (s), "dim-label");
       break;
+    case PORTHOLE_CELL_SENT:
+    case PORTHOLE_CELL_RECEIVED:
+    case PORTHOLE_CELL_RATE:
+    case PORTHOLE_CELL_TRAFFIC:
+      show_traffic (self);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -208,6 +262,11 @@ cell_tooltip (PortholeSocketCell *self)
       return g_strdup (porthole_socket_exposure_tooltip (s));
     case PORTHOLE_CELL_CONTAINER:
       return container_tooltip (self);
+    case PORTHOLE_CELL_SENT:
+    case PORTHOLE_CELL_RECEIVED:
+    case PORTHOLE_CELL_RATE:
+    case PORTHOLE_CELL_TRAFFIC:
+      return traffic_tooltip (self);
     case PORTHOLE_CELL_PROCESS:
       if (porthole_socket_get_owner_status (s) == PORTHOLE_OWNER_KNOWN)
         return g_strdup_printf (_("%s, process ID %d"), porthole_socket_get_process (s), porthole_socket_get_pid (s));
@@ -306,6 +365,8 @@ porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socke
     g_clear_signal_handler (&self->containers_handler, self->monitor);
   if (self->published_handler && self->socket)
     g_clear_signal_handler (&self->published_handler, self->socket);
+  if (self->rate_handler && self->socket)
+    g_clear_signal_handler (&self->rate_handler, self->socket);
   g_set_object (&self->socket, socket);
   if (socket)
     {
@@ -329,6 +390,12 @@ porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socke
         self->published_handler = g_signal_connect_object (socket, "notify::published",
                                                            G_CALLBACK (on_content_changed), self,
                                                            G_CONNECT_SWAPPED);
+      /* Counters move in place: only bound cells (the rows on screen) follow them. UDP has
+       * none, and a socket never changes protocol. */
+      if (is_traffic_kind (self->kind) && strcmp (porthole_socket_get_protocol (socket), "tcp") == 0)
+        self->rate_handler = g_signal_connect_object (socket, "notify::rate",
+                                                      G_CALLBACK (on_content_changed), self,
+                                                      G_CONNECT_SWAPPED);
     }
   update_content (self);
   update_tint (self);
@@ -390,6 +457,10 @@ SETUP_CALLBACK (state, PORTHOLE_CELL_STATE)
 SETUP_CALLBACK (local, PORTHOLE_CELL_LOCAL)
 SETUP_CALLBACK (remote, PORTHOLE_CELL_REMOTE)
 SETUP_CALLBACK (container, PORTHOLE_CELL_CONTAINER)
+SETUP_CALLBACK (sent, PORTHOLE_CELL_SENT)
+SETUP_CALLBACK (received, PORTHOLE_CELL_RECEIVED)
+SETUP_CALLBACK (rate, PORTHOLE_CELL_RATE)
+SETUP_CALLBACK (traffic, PORTHOLE_CELL_TRAFFIC)
 #undef SETUP_CALLBACK
 
 static void
@@ -420,6 +491,10 @@ porthole_socket_cell_bind_template_callbacks (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, setup_local_cell);
   gtk_widget_class_bind_template_callback (widget_class, setup_remote_cell);
   gtk_widget_class_bind_template_callback (widget_class, setup_container_cell);
+  gtk_widget_class_bind_template_callback (widget_class, setup_sent_cell);
+  gtk_widget_class_bind_template_callback (widget_class, setup_received_cell);
+  gtk_widget_class_bind_template_callback (widget_class, setup_rate_cell);
+  gtk_widget_class_bind_template_callback (widget_class, setup_traffic_cell);
   gtk_widget_class_bind_template_callback (widget_class, bind_socket_cell);
   gtk_widget_class_bind_template_callback (widget_class, unbind_socket_cell);
 }
@@ -431,8 +506,8 @@ set_kind (PortholeSocketCell *self, const char *nick)
     if (g_strcmp0 (nick, kind_nicks[i]) == 0)
       {
         self->kind = i;
-        /* Ports read best right-aligned, like any column of numbers */
-        gtk_label_set_xalign (self->label, i == PORTHOLE_CELL_PORT ? 1.0 : 0.0);
+        /* Ports and byte counts read best right-aligned, like any column of numbers */
+        gtk_label_set_xalign (self->label, i == PORTHOLE_CELL_PORT || is_traffic_kind (i) ? 1.0 : 0.0);
         /* A pid or an "ephemeral" mark sits right after the text, not at the far edge */
         gtk_widget_set_hexpand (GTK_WIDGET (self->label),
                                 i != PORTHOLE_CELL_RANGE && i != PORTHOLE_CELL_PROCESS &&

@@ -21,6 +21,10 @@ typedef enum {
   PORTHOLE_CELL_LOCAL,      /* local endpoint, ephemeral side marked */
   PORTHOLE_CELL_REMOTE,     /* remote endpoint (or its DNS name), ephemeral side marked */
   PORTHOLE_CELL_CONTAINER,  /* container name and runtime, "ID netns", or "—" on the host */
+  PORTHOLE_CELL_SENT,       /* payload sent, human units; "TCP only" for UDP, "—" unknown */
+  PORTHOLE_CELL_RECEIVED,
+  PORTHOLE_CELL_RATE,       /* send + receive rate over the last refresh */
+  PORTHOLE_CELL_TRAFFIC,    /* sent + received: a listener's total through its connections */
 } PortholeCellKind;
 
 #define PORTHOLE_TYPE_SOCKET_CELL (porthole_socket_cell_get_type ())
@@ -31,7 +35,8 @@ G_DECLARE_FINAL_TYPE (PortholeSocketCell, porthole_socket_cell, PORTHOLE, SOCKET
  * younger than PORTHOLE_SOCKET_CELL_NEW_MS (when "highlight-new" is on) and "socket-closed"
  * once it has closed. "monitor" marks the ephemeral side of a connection, names remote
  * hosts and containers (a container cell follows its "containers-changed"); both properties
- * are bound to the PortholeSocketView's in the factory's setup. */
+ * are bound to the PortholeSocketView's in the factory's setup. The traffic kinds follow the
+ * bound socket's notify::rate, so only the rows on screen redraw as counters move. */
 #define PORTHOLE_SOCKET_CELL_NEW_MS 4000
 
 void            porthole_socket_cell_set_socket (PortholeSocketCell *self, PortholeSocket *socket);

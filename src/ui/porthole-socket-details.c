@@ -9,6 +9,7 @@
 #include "porthole-port-info.h"
 #include "porthole-socket-cell.h"
 #include "porthole-socket-text.h"
+#include "porthole-traffic-section.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct _PortholeSocketDetails {
   GtkWidget             *copy_button;
   GtkWidget             *test_button;
   GtkWidget             *end_button;
+  PortholeTrafficSection *traffic;
 
   PortholeSocketMonitor *monitor;
   PortholeSocket        *socket;
@@ -285,6 +287,9 @@ show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
                   "and the network namespaces of containers; run “porthole-cli list” on the host "
                   "to see them.");
           break;
+        case PORTHOLE_OWNER_UNSEEN:
+          why = _("The connection opened and closed between two refreshes. Porthole learned of it from the kernel’s notice that it ended, which carries its addresses and final byte counts but not the program that held it.");
+          break;
         case PORTHOLE_OWNER_GONE:
         default:
           why = _("The program has exited, or runs in another container whose processes are not visible from here.");
@@ -300,7 +305,9 @@ show_process (PortholeSocketDetails *self, const PortholeProcessDetails *info)
   add_row (self, row++, _("Name"), porthole_socket_get_process (s), FALSE);
   add_row (self, row++, _("PID"), pid, FALSE);
   add_row (self, row++, _("User"), porthole_socket_get_user (s), FALSE);
-  if (info == NULL)
+  if (self->monitor && porthole_socket_monitor_get_host (self->monitor))
+    ;   /* a remote computer's process: its /proc is not read from here */
+  else if (info == NULL)
     add_row (self, row++, _("Command"), "…", TRUE);
   else if (info->gone)
     add_row (self, row++, _("Command"), _("The program has exited"), TRUE);
@@ -454,6 +461,7 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   g_set_object (&self->socket, socket);
   g_clear_pointer (&self->process, porthole_process_details_free);
   gtk_widget_set_visible (self->end_button, FALSE);
+  porthole_traffic_section_set_socket (self->traffic, socket);
   if (socket == NULL)
     {
       update_clients (self);
@@ -476,7 +484,8 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   update_test_button (self);
   update_clients (self);
 
-  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN && self->monitor != NULL)
+  if (porthole_socket_get_owner_status (socket) == PORTHOLE_OWNER_KNOWN && self->monitor != NULL &&
+      porthole_socket_monitor_get_host (self->monitor) == NULL)
     {
       self->cancellable = g_cancellable_new ();
       porthole_socket_monitor_read_process_async (self->monitor, socket, self->cancellable, on_process_read, self);
@@ -512,6 +521,12 @@ gboolean
 porthole_socket_details_can_end_process (PortholeSocketDetails *self)
 {
   return self->process != NULL && self->process->can_end;
+}
+
+PortholeTrafficSection *
+porthole_socket_details_get_traffic (PortholeSocketDetails *self)
+{
+  return self->traffic;
 }
 
 guint
@@ -654,6 +669,7 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
   signals[CLOSE_REQUESTED] = g_signal_new ("close-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (PORTHOLE_TYPE_TRAFFIC_SECTION);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-socket-details.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, title_label);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, subtitle_label);
@@ -669,6 +685,7 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, copy_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, test_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, end_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, traffic);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_end_clicked);

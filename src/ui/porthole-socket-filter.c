@@ -15,6 +15,7 @@ struct _PortholeSocketFilter {
   PortholeSocketMonitor    *monitor;     /* names the containers the search looks for */
   char                     *search;
   char                    **words;       /* casefolded search words, NULL when empty */
+  PortholeProgram          *program;     /* only its sockets, when set */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeSocketFilter, porthole_socket_filter, GTK_TYPE_FILTER)
@@ -144,6 +145,8 @@ porthole_socket_filter_matches (PortholeSocketFilter *self, PortholeSocket *s)
     return FALSE;
   if (!self->show[SHOW_CONTAINERS] && porthole_socket_is_elsewhere (s))
     return FALSE;
+  if (self->program && !porthole_program_holds (self->program, s))
+    return FALSE;
   for (guint i = 0; self->words && self->words[i]; i++)
     if (!word_matches (self, s, self->words[i]))
       return FALSE;
@@ -162,6 +165,28 @@ porthole_socket_filter_get_strictness (GtkFilter *filter)
   return GTK_FILTER_MATCH_SOME;
 }
 
+void
+porthole_socket_filter_set_program (PortholeSocketFilter *self, PortholeProgram *program)
+{
+  GtkFilterChange change;
+
+  g_return_if_fail (PORTHOLE_IS_SOCKET_FILTER (self));
+  if (self->program == program)
+    return;
+  change = self->program == NULL ? GTK_FILTER_CHANGE_MORE_STRICT
+           : program == NULL     ? GTK_FILTER_CHANGE_LESS_STRICT
+                                 : GTK_FILTER_CHANGE_DIFFERENT;
+  g_set_object (&self->program, program);
+  gtk_filter_changed (GTK_FILTER (self), change);
+}
+
+PortholeProgram *
+porthole_socket_filter_get_program (PortholeSocketFilter *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_FILTER (self), NULL);
+  return self->program;
+}
+
 gboolean
 porthole_socket_filter_is_narrowed (PortholeSocketFilter *self)
 {
@@ -169,7 +194,7 @@ porthole_socket_filter_is_narrowed (PortholeSocketFilter *self)
   for (guint i = 0; i < G_N_ELEMENTS (self->show); i++)
     if (!self->show[i])
       return TRUE;
-  return self->words != NULL;
+  return self->words != NULL || self->program != NULL;
 }
 
 static void
@@ -311,6 +336,7 @@ porthole_socket_filter_dispose (GObject *object)
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->program);
   G_OBJECT_CLASS (porthole_socket_filter_parent_class)->dispose (object);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "porthole-programs.h"
 #include "porthole-socket-monitor.h"
 
 G_BEGIN_DECLS
@@ -31,7 +32,10 @@ const char *porthole_socket_filter_get_search (PortholeSocketFilter *self);
 void        porthole_socket_filter_set_mode (PortholeSocketFilter *self, PortholeSocketFilterMode mode);
 void        porthole_socket_filter_set_monitor (PortholeSocketFilter  *self,
                                                 PortholeSocketMonitor *monitor);
-/* TRUE when the toggles or the search hide something (so an empty table means "no match") */
+/* Only the sockets of @program (NULL: every program's) */
+void        porthole_socket_filter_set_program (PortholeSocketFilter *self, PortholeProgram *program);
+PortholeProgram *porthole_socket_filter_get_program (PortholeSocketFilter *self);
+/* TRUE when the toggles, the search or a program hide something (so an empty table means "no match") */
 gboolean    porthole_socket_filter_is_narrowed (PortholeSocketFilter *self);
 gboolean    porthole_socket_filter_matches (PortholeSocketFilter *self, PortholeSocket *socket);
 

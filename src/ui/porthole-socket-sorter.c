@@ -5,6 +5,7 @@
 #include "porthole-socket-sorter.h"
 
 #include "porthole-socket-text.h"
+#include "porthole-traffic-text.h"
 
 #include <string.h>
 
@@ -16,10 +17,15 @@ typedef enum {
   KEY_REMOTE,
   KEY_SERVICE,
   KEY_CONTAINER,
+  KEY_SENT,       /* the traffic keys: their order changes as counters move */
+  KEY_RECEIVED,
+  KEY_RATE,
+  KEY_TRAFFIC,
 } SortKey;
 
 static const char *key_names[] = {
   "address", "exposure", "process", "local", "remote", "service", "container",
+  "sent", "received", "rate", "traffic",
 };
 
 struct _PortholeSocketSorter {
@@ -122,6 +128,18 @@ compare_sockets (PortholeSocketSorter *self, PortholeSocket *a, PortholeSocket *
       return r ? r : cmp_int (ia->remote_port, ib->remote_port);
     case KEY_CONTAINER:
       return cmp_container (self->monitor, a, b);
+    case KEY_SENT:
+    case KEY_RECEIVED:
+    case KEY_RATE:
+    case KEY_TRAFFIC:
+      {
+        /* Unknown (UDP, TIME_WAIT) is -1: below every count, so busiest-first keeps them last */
+        PortholeTrafficValue what = (PortholeTrafficValue) (key - KEY_SENT);
+        double x = porthole_socket_traffic_value (a, what);
+        double y = porthole_socket_traffic_value (b, what);
+
+        return x < y ? -1 : x > y;
+      }
     default:
       g_assert_not_reached ();
     }
@@ -139,6 +157,13 @@ static GtkSorterOrder
 porthole_socket_sorter_get_order (GtkSorter *sorter)
 {
   return GTK_SORTER_ORDER_PARTIAL;
+}
+
+gboolean
+porthole_socket_sorter_is_traffic (PortholeSocketSorter *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_SORTER (self), FALSE);
+  return self->key >= KEY_SENT;
 }
 
 static void

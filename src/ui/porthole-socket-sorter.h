@@ -19,9 +19,16 @@ G_DECLARE_FINAL_TYPE (PortholeSocketSorter, porthole_socket_sorter, PORTHOLE, SO
  *   "process"  by name, then pid; sockets without a known process last
  *   "local"    local address, then local port
  *   "remote"   remote address, then remote port
- *   "service"  by service name, sockets without one last */
+ *   "service"  by service name, sockets without one last
+ *   "sent", "received", "rate", "traffic" (sent + received): by the TCP counters, sockets
+ *              without counters (UDP, TIME_WAIT) below zero. Their order changes as counters
+ *              move in place: whoever sorts by them calls gtk_sorter_changed() on
+ *              "traffic-changed" (the socket view does, while one is its primary key). */
 GtkSorter *porthole_socket_sorter_new (const char *key);
 void       porthole_socket_sorter_set_monitor (PortholeSocketSorter  *self,
                                                PortholeSocketMonitor *monitor);
+
+/* Whether the key is one of the traffic keys */
+gboolean   porthole_socket_sorter_is_traffic (PortholeSocketSorter *self);
 
 G_END_DECLS

@@ -178,6 +178,7 @@ porthole_socket_owner_reason (PortholeSocket *s)
     case PORTHOLE_OWNER_NO_PROCESS: return _("Kernel");
     case PORTHOLE_OWNER_OTHER_USER: return _("Hidden: another user");
     case PORTHOLE_OWNER_SANDBOXED: return _("Hidden by the sandbox");
+    case PORTHOLE_OWNER_UNSEEN: return _("Closed before it was seen");
     case PORTHOLE_OWNER_GONE:
       /* Translators: no process in view holds the socket: it exited, or lives in another
        * container (pid namespace) */
@@ -198,6 +199,8 @@ porthole_socket_owner_tooltip (PortholeSocket *s)
       return _("Porthole runs in a sandbox, which hides other programs; the owning user is still shown");
     case PORTHOLE_OWNER_GONE:
       return _("The program exited, or runs in another container");
+    case PORTHOLE_OWNER_UNSEEN:
+      return _("This connection opened and closed between two refreshes: the kernel reported its end, not its program");
     case PORTHOLE_OWNER_KNOWN:
     default:
       return NULL;

@@ -8,6 +8,7 @@
 #include "porthole-column-sorter.h"
 #include "porthole-export.h"
 #include "porthole-socket-cell.h"
+#include "porthole-socket-sorter.h"
 #include "porthole-socket-text.h"
 
 #include <glib/gi18n.h>
@@ -30,6 +31,9 @@ struct _PortholeSocketView {
   GtkSearchEntry           *search_entry;
   GtkRevealer              *banner;
   GtkLabel                 *banner_label;
+  GtkRevealer              *program_bar;
+  GtkLabel                 *program_label;
+  GtkWidget                *toolbar;
   AdwFlap                  *flap;
   GtkStack                 *state_stack;
   GtkSpinner               *spinner;
@@ -52,6 +56,12 @@ struct _PortholeSocketView {
   PortholeExportFormat      export_format;
   GCancellable             *cancellable;
   gboolean                  restoring_sort;
+  GtkSorter                *traffic_sorter;   /* the primary sort key's, when it is a traffic
+                                                 key: re-sorted on "traffic-changed" */
+  gboolean                  resorting;
+  gboolean                  resort_pending;   /* counters moved while the table was hidden */
+  gint64                    resorted_at;      /* monotonic time of the last re-sort ... */
+  gint64                    resort_cost;      /* ... and what it took (µs) */
   guint                     fold_idle;
   guint                     n_elsewhere;   /* live sockets of this mode, in containers or
                                               other namespaces */
@@ -303,16 +313,64 @@ static void
 on_sort_changed (GtkSorter *sorter, GtkSorterChange change, PortholeSocketView *self)
 {
   PortholeColumnSorter *primary;
+  GtkSorter *inner;
   gboolean descending = FALSE;
 
-  if (self->restoring_sort || self->settings == NULL)
+  /* Our own re-sort as counters moved: the key is the same */
+  if (self->resorting || self->column_view == NULL)
     return;
   primary = porthole_column_sorter_get_primary (sorter, gtk_column_view_get_columns (self->column_view),
                                                 &descending);
+  inner = primary ? porthole_column_sorter_get_sorter (primary) : NULL;
+  self->traffic_sorter = PORTHOLE_IS_SOCKET_SORTER (inner) &&
+                         porthole_socket_sorter_is_traffic (PORTHOLE_SOCKET_SORTER (inner))
+                           ? inner : NULL;
+  if (self->restoring_sort || self->settings == NULL)
+    return;
   if (primary == NULL || porthole_column_sorter_get_name (primary) == NULL)
     return;
   porthole_settings_set_sort (self->settings, mode_name (self), porthole_column_sorter_get_name (primary),
                               descending);
+}
+
+/* Counters move in place, without items-changed: a table sorted by one of them is re-sorted
+ * once per refresh. Sorted by anything else it is left alone (re-sorting 30,000 rows costs
+ * milliseconds for nothing); hidden (another tab or view shown), it is re-sorted when shown
+ * again. A re-sort of tens of thousands of rows is not cheap either: the table waits at least
+ * ten times as long as the last one took before the next, so keeping the order costs at most a
+ * tenth of the main thread (the cells still show every refresh's figures). */
+static void
+resort_traffic (PortholeSocketView *self)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  self->resort_pending = FALSE;
+  self->resorting = TRUE;
+  gtk_sorter_changed (self->traffic_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  self->resorting = FALSE;
+  self->resorted_at = g_get_monotonic_time ();
+  self->resort_cost = self->resorted_at - start;
+}
+
+static void
+on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, PortholeSocketView *self)
+{
+  if (self->traffic_sorter == NULL)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->column_view)) ||
+      g_get_monotonic_time () - self->resorted_at < 10 * self->resort_cost)
+    {
+      self->resort_pending = TRUE;
+      return;
+    }
+  resort_traffic (self);
+}
+
+static void
+on_column_view_map (PortholeSocketView *self)
+{
+  if (self->resort_pending && self->traffic_sorter)
+    resort_traffic (self);
 }
 
 /* ---- selection and details -------------------------------------------------------------- */
@@ -372,6 +430,50 @@ porthole_socket_view_select (PortholeSocketView *self, PortholeSocket *socket)
   return FALSE;
 }
 
+/* ---- one program's sockets ---------------------------------------------------------------- */
+
+void
+porthole_socket_view_show_program (PortholeSocketView *self, PortholeProgram *program)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_VIEW (self));
+  porthole_socket_filter_set_program (self->filter, program);
+  if (program)
+    {
+      g_autofree char *text = NULL;
+
+      if (porthole_program_get_pid (program) > 0)
+        /* Translators: "Only the connections of firefox (4242)" */
+        text = g_strdup_printf (_("Only the connections of %s (%d)"), porthole_program_get_title (program),
+                                porthole_program_get_pid (program));
+      else
+        /* Translators: %s is a group: "Programs of another user" */
+        text = g_strdup_printf (_("Only the connections of: %s"), porthole_program_get_title (program));
+      gtk_label_set_text (self->program_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->program_bar, program != NULL);
+  update_state (self);
+}
+
+PortholeProgram *
+porthole_socket_view_get_program (PortholeSocketView *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SOCKET_VIEW (self), NULL);
+  return porthole_socket_filter_get_program (self->filter);
+}
+
+static void
+on_show_all_programs (PortholeSocketView *self)
+{
+  porthole_socket_view_show_program (self, NULL);
+}
+
+void
+porthole_socket_view_add_toolbar_start (PortholeSocketView *self, GtkWidget *widget)
+{
+  g_return_if_fail (PORTHOLE_IS_SOCKET_VIEW (self));
+  gtk_box_prepend (GTK_BOX (self->toolbar), widget);
+}
+
 /* ---- search ----------------------------------------------------------------------------- */
 
 static void
@@ -404,6 +506,7 @@ on_show_all_clicked (PortholeSocketView *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed (self);
+  porthole_socket_view_show_program (self, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (keys) && self->settings; i++)
     g_settings_set_boolean (porthole_settings_get_gsettings (self->settings), keys[i], TRUE);
 }
@@ -543,6 +646,7 @@ porthole_socket_view_set_monitor (PortholeSocketView *self, PortholeSocketMonito
       g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed),
                                self, 0);
       g_signal_connect_object (monitor, "socket-closed", G_CALLBACK (on_socket_closed), self, 0);
+      g_signal_connect_object (monitor, "traffic-changed", G_CALLBACK (on_traffic_changed), self, 0);
       g_signal_connect_object (monitor, "notify::loaded", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::error", G_CALLBACK (on_monitor_notify), self, 0);
       g_signal_connect_object (monitor, "notify::hidden-owners", G_CALLBACK (on_monitor_notify), self, 0);
@@ -634,6 +738,7 @@ set_column_view (PortholeSocketView *self, GtkColumnView *column_view)
   gtk_sort_list_model_set_sorter (self->sort_model, sorter);
   g_signal_connect_object (sorter, "changed", G_CALLBACK (on_sort_changed), self, 0);
   g_signal_connect_object (column_view, "activate", G_CALLBACK (on_activate), self, 0);
+  g_signal_connect_object (column_view, "map", G_CALLBACK (on_column_view_map), self, G_CONNECT_SWAPPED);
   restore_sort (self);
 }
 
@@ -704,8 +809,13 @@ porthole_socket_view_dispose (GObject *object)
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->column_view)
-    gtk_column_view_set_model (self->column_view, NULL);
+    {
+      g_signal_handlers_disconnect_by_func (gtk_column_view_get_sorter (self->column_view),
+                                            on_sort_changed, self);
+      gtk_column_view_set_model (self->column_view, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_SOCKET_VIEW);
+  self->traffic_sorter = NULL;
   g_clear_object (&self->column_view);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
@@ -757,6 +867,9 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, banner);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, program_bar);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, program_label);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, toolbar);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, flap);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, state_stack);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, spinner);
@@ -767,6 +880,7 @@ porthole_socket_view_class_init (PortholeSocketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketView, details);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_all_programs);
   gtk_widget_class_bind_template_callback (widget_class, on_details_close);
   gtk_widget_class_install_action (widget_class, "view.export", "s", on_export);
 }

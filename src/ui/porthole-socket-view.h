@@ -47,4 +47,10 @@ gboolean    porthole_socket_view_get_show_container_column (PortholeSocketView *
 /* Sorts by the column whose PortholeColumnSorter is named @name */
 gboolean    porthole_socket_view_sort_by (PortholeSocketView *self, const char *name, gboolean descending);
 
+/* Only @program's sockets, with a bar that says so and offers Show All (NULL: everyone's) */
+void        porthole_socket_view_show_program (PortholeSocketView *self, PortholeProgram *program);
+PortholeProgram *porthole_socket_view_get_program (PortholeSocketView *self);
+/* Puts @widget first in the view's toolbar (the Connections page's view switch) */
+void        porthole_socket_view_add_toolbar_start (PortholeSocketView *self, GtkWidget *widget);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "porthole-connections-page.h"
 #include "porthole-history-page.h"
+#include "porthole-host-banner.h"
 #include "porthole-learn-page.h"
 #include "porthole-listening-page.h"
 #include "porthole-test-page.h"
@@ -22,6 +23,9 @@ struct _PortholeWindow {
   AdwBin                  *test_bin;
   AdwBin                  *learn_bin;
   AdwBin                  *history_bin;
+  AdwViewSwitcherTitle    *switcher_title;
+  GtkMenuButton           *host_button;
+  PortholeHostBanner      *host_banner;
 
   PortholeSocketMonitor   *monitor;
   PortholeSettings        *settings;
@@ -44,6 +48,58 @@ porthole_window_new (PortholeApplication *application)
   /* GtkWindow:application is not a construct property, so this cannot live in constructed() */
   setup_from_application (self, application);
   return self;
+}
+
+/* ---- a remote host's window ------------------------------------------------------------- */
+
+static void
+on_stale_changed (PortholeWindow *self)
+{
+  /* the rows are as last seen: greyed until the host answers again */
+  if (porthole_socket_monitor_get_stale (self->monitor))
+    gtk_widget_add_css_class (GTK_WIDGET (self->stack), "stale-rows");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "stale-rows");
+}
+
+PortholeWindow *
+porthole_window_new_for_host (PortholeApplication *application, PortholeSocketMonitor *monitor)
+{
+  PortholeWindow *self = g_object_new (PORTHOLE_TYPE_WINDOW, "application", application, NULL);
+  const char *host = porthole_socket_monitor_get_host (monitor);
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (host != NULL, NULL);
+  self->monitor = g_object_ref (monitor);
+  setup_from_application (self, application);
+  /* Translators: the window of a remote computer, "web1 — Porthole" */
+  title = g_strdup_printf (_("%s — Porthole"), host);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_view_switcher_title_set_title (self->switcher_title, host);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, _("Remote computer, over ssh"));
+  {
+    /* the view switcher takes the title's place: the host is named on the host button */
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *label = gtk_label_new (host);
+
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+    gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+    gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("network-server-symbolic"));
+    gtk_box_append (GTK_BOX (box), label);
+    gtk_menu_button_set_child (self->host_button, box);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->host_button), title);
+  }
+  porthole_host_banner_set_monitor (self->host_banner, monitor);
+  g_signal_connect_object (monitor, "notify::stale", G_CALLBACK (on_stale_changed), self, G_CONNECT_SWAPPED);
+  on_stale_changed (self);
+  return self;
+}
+
+const char *
+porthole_window_get_host (PortholeWindow *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_WINDOW (self), NULL);
+  return self->monitor ? porthole_socket_monitor_get_host (self->monitor) : NULL;
 }
 
 /* ---- pages built on demand -------------------------------------------------------------- */
@@ -214,14 +270,25 @@ porthole_window_close_request (GtkWindow *window)
 }
 
 static void
+on_host_menu_shown (PortholeWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.reload-hosts", NULL);
+}
+
+static void
 setup_from_application (PortholeWindow *self, PortholeApplication *app)
 {
   GSettings *settings;
   g_autoptr(GAction) paused = NULL;
 
-  g_set_object (&self->monitor, porthole_application_get_monitor (app));
+  if (self->monitor == NULL)   /* this computer's, shared; a remote host's window has its own */
+    g_set_object (&self->monitor, porthole_application_get_monitor (app));
   g_set_object (&self->settings, porthole_application_get_settings (app));
   g_set_object (&self->recorder, porthole_application_get_recorder (app));
+  gtk_menu_button_set_menu_model (self->host_button, porthole_application_get_host_menu (app));
+  /* ~/.ssh/config may have changed since: read again whenever the menu opens */
+  g_signal_connect_object (gtk_menu_button_get_popover (self->host_button), "show",
+                           G_CALLBACK (on_host_menu_shown), self, G_CONNECT_SWAPPED);
   settings = porthole_settings_get_gsettings (self->settings);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -250,6 +317,8 @@ porthole_window_dispose (GObject *object)
   self->learn_page = NULL;
   self->history_page = NULL;
   g_clear_object (&self->recorder);
+  /* a remote host's monitor is this window's alone: it goes (and its ssh) with the last
+   * reference, once the pages above have let theirs go */
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (porthole_window_parent_class)->dispose (object);
@@ -267,6 +336,7 @@ porthole_window_class_init (PortholeWindowClass *klass)
 
   g_type_ensure (PORTHOLE_TYPE_LISTENING_PAGE);
   g_type_ensure (PORTHOLE_TYPE_CONNECTIONS_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_HOST_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, toast_overlay);
@@ -276,6 +346,9 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, test_bin);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, learn_bin);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, history_bin);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, host_button);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, host_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, on_refresh);

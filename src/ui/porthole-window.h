@@ -20,6 +20,11 @@ G_DECLARE_FINAL_TYPE (PortholeWindow, porthole_window, PORTHOLE, WINDOW, AdwAppl
  *   win.refresh, win.search, win.paused
  * The Test and Learn tabs are built the first time they are shown. */
 PortholeWindow *porthole_window_new (PortholeApplication *application);
+/* A remote computer's window (GNOME HIG: one window per host): its own @monitor (with a host),
+ * named in the title, with a banner while the host does not answer. */
+PortholeWindow *porthole_window_new_for_host (PortholeApplication *application, PortholeSocketMonitor *monitor);
+/* NULL for this computer */
+const char     *porthole_window_get_host (PortholeWindow *self);
 
 /* The actions' C side, for the application and tests */
 void     porthole_window_toast (PortholeWindow *self, const char *message);
