@@ -6,27 +6,45 @@
 
 #include <string.h>
 
-/* Reading the journal back. One statement holds every filter; an unused filter binds NULL
- * and its condition is true, so the SQL text never depends on the input. */
-
 #define US_PER_HOUR G_GINT64_CONSTANT (3600000000)
 
-static const char query_sql[] =
-  "SELECT " PORTHOLE_JOURNAL_LISTENER_COLUMNS " FROM ("
-  "  SELECT * FROM listeners"
-  "  WHERE (?1 IS NULL OR closed IS NULL OR closed >= ?1)"
-  "    AND (?2 IS NULL OR opened <= ?2)"
-  "    AND (?3 IS NULL OR port = ?3)"
-  "    AND (?4 IS NULL OR instr(lower(coalesce(process, '')), lower(?4)) > 0)"
-  "    AND (?5 IS NULL OR port = ?6"
-  "         OR instr(lower(coalesce(process, '')), lower(?5)) > 0"
-  "         OR instr(lower(coalesce(exe, '')), lower(?5)) > 0"
-  "         OR instr(lower(coalesce(unit, '')), lower(?5)) > 0"
-  "         OR instr(lower(coalesce(container_name, '')), lower(?5)) > 0"
-  "         OR instr(lower(address), lower(?5)) > 0)"
-  "  ORDER BY opened DESC, id DESC"
-  "  LIMIT ?7)"
-  " ORDER BY opened, id";
+/* Reading the journal back. The SQL is put together from fixed pieces of this file, one for
+ * each filter given (so SQLite can use the index on port or on time); every value is bound,
+ * and the text of a statement never holds anything from the input. */
+
+enum {
+  HAS_SINCE   = 1 << 0,
+  HAS_UNTIL   = 1 << 1,
+  HAS_PORT    = 1 << 2,
+  HAS_PROCESS = 1 << 3,
+  HAS_TEXT    = 1 << 4,
+};
+
+static const char *
+query_sql (guint mask)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT " PORTHOLE_JOURNAL_LISTENER_COLUMNS
+                                         " FROM (SELECT * FROM listeners WHERE 1");
+
+  if (mask & HAS_SINCE)
+    g_string_append (sql, " AND (closed IS NULL OR closed >= ?1)");
+  if (mask & HAS_UNTIL)
+    g_string_append (sql, " AND opened <= ?2");
+  if (mask & HAS_PORT)
+    g_string_append (sql, " AND port = ?3");
+  if (mask & HAS_PROCESS)
+    g_string_append (sql, " AND instr(lower(coalesce(process, '')), lower(?4)) > 0");
+  if (mask & HAS_TEXT)
+    g_string_append (sql, " AND (port = ?6"
+                          " OR instr(lower(coalesce(process, '')), lower(?5)) > 0"
+                          " OR instr(lower(coalesce(exe, '')), lower(?5)) > 0"
+                          " OR instr(lower(coalesce(unit, '')), lower(?5)) > 0"
+                          " OR instr(lower(coalesce(container_name, '')), lower(?5)) > 0"
+                          " OR instr(lower(address), lower(?5)) > 0)");
+  g_string_append (sql, " ORDER BY opened DESC, id DESC LIMIT ?7) ORDER BY opened, id");
+  /* interned: the statement cache is keyed by the address of its text */
+  return g_intern_string (sql->str);
+}
 
 GPtrArray *
 porthole_journal_query (PortholeJournal             *self,
@@ -37,25 +55,36 @@ porthole_journal_query (PortholeJournal             *self,
     g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_journal_listener_free);
   sqlite3_stmt *stmt;
   gint64 text_port = -1;
+  guint mask = 0;
   int rc;
 
   g_return_val_if_fail (self != NULL && filter != NULL, NULL);
 
-  stmt = porthole_journal_statement (self, query_sql, error);
+  mask |= filter->since != 0 ? HAS_SINCE : 0;
+  mask |= filter->until != 0 ? HAS_UNTIL : 0;
+  mask |= filter->port >= 0 ? HAS_PORT : 0;
+  mask |= filter->process != NULL ? HAS_PROCESS : 0;
+  mask |= filter->text != NULL ? HAS_TEXT : 0;
+  stmt = porthole_journal_statement (self, query_sql (mask), error);
   if (stmt == NULL)
     return NULL;
-  if (filter->since != 0)
+  /* binding a parameter the statement does not use is a harmless SQLITE_RANGE */
+  if (mask & HAS_SINCE)
     sqlite3_bind_int64 (stmt, 1, filter->since);
-  if (filter->until != 0)
+  if (mask & HAS_UNTIL)
     sqlite3_bind_int64 (stmt, 2, filter->until);
-  if (filter->port >= 0)
+  if (mask & HAS_PORT)
     sqlite3_bind_int64 (stmt, 3, filter->port);
-  porthole_journal_bind_text (stmt, 4, filter->process);
-  porthole_journal_bind_text (stmt, 5, filter->text);
-  if (filter->text != NULL && *filter->text != '\0' &&
-      strspn (filter->text, "0123456789") == strlen (filter->text) && strlen (filter->text) <= 5)
-    text_port = g_ascii_strtoll (filter->text, NULL, 10);
-  sqlite3_bind_int64 (stmt, 6, text_port);
+  if (mask & HAS_PROCESS)
+    porthole_journal_bind_text (stmt, 4, filter->process);
+  if (mask & HAS_TEXT)
+    {
+      porthole_journal_bind_text (stmt, 5, filter->text);
+      if (*filter->text != '\0' && strspn (filter->text, "0123456789") == strlen (filter->text) &&
+          strlen (filter->text) <= 5)
+        text_port = g_ascii_strtoll (filter->text, NULL, 10);
+      sqlite3_bind_int64 (stmt, 6, text_port);
+    }
   sqlite3_bind_int64 (stmt, 7, filter->limit > 0 ? (gint64) filter->limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, porthole_journal_listener_from_row (stmt));

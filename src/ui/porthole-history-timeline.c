@@ -29,6 +29,8 @@ struct _PortholeHistoryTimeline {
   gint64     start;
   gint64     end;
   gboolean   by_program;
+  GtkAdjustment *vadjustment;   /* of the scrolled window it sits in, if any: lanes out of
+                                 * sight are not drawn (a month may hold thousands of ports) */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeHistoryTimeline, porthole_history_timeline, GTK_TYPE_WIDGET)
@@ -221,6 +223,7 @@ porthole_history_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   GdkRGBA fg, accent, open, faint, grid, dim;
   gint64 step, tick;
+  guint first_lane, last_lane;
 
   if (self->end <= self->start)
     return;
@@ -234,8 +237,19 @@ porthole_history_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_width (layout, (LABEL_WIDTH - 16) * PANGO_SCALE);
 
-  /* lanes, every other one shaded */
-  for (guint i = 0; i < self->lanes->len; i++)
+  /* lanes in sight, every other one shaded */
+  {
+    double top = 0, bottom = height;
+
+    if (self->vadjustment != NULL)
+      {
+        top = gtk_adjustment_get_value (self->vadjustment);
+        bottom = top + gtk_adjustment_get_page_size (self->vadjustment);
+      }
+    first_lane = top > AXIS_HEIGHT ? (guint) ((top - AXIS_HEIGHT) / LANE_HEIGHT) : 0;
+    last_lane = MIN (self->lanes->len, (guint) (MAX (0.0, bottom - AXIS_HEIGHT) / LANE_HEIGHT) + 2);
+  }
+  for (guint i = first_lane; i < last_lane; i++)
     {
       Lane *lane = g_ptr_array_index (self->lanes, i);
       double y = AXIS_HEIGHT + i * LANE_HEIGHT;
@@ -347,6 +361,40 @@ porthole_history_timeline_query_tooltip (GtkWidget *widget, int x, int y, gboole
 }
 
 static void
+on_scrolled (PortholeHistoryTimeline *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+porthole_history_timeline_root (GtkWidget *widget)
+{
+  PortholeHistoryTimeline *self = PORTHOLE_HISTORY_TIMELINE (widget);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+
+  GTK_WIDGET_CLASS (porthole_history_timeline_parent_class)->root (widget);
+  if (scrolled != NULL)
+    {
+      self->vadjustment = g_object_ref (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)));
+      g_signal_connect_object (self->vadjustment, "value-changed", G_CALLBACK (on_scrolled), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->vadjustment, "notify::page-size", G_CALLBACK (on_scrolled),
+                               self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+porthole_history_timeline_unroot (GtkWidget *widget)
+{
+  PortholeHistoryTimeline *self = PORTHOLE_HISTORY_TIMELINE (widget);
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->vadjustment);
+  GTK_WIDGET_CLASS (porthole_history_timeline_parent_class)->unroot (widget);
+}
+
+static void
 porthole_history_timeline_finalize (GObject *object)
 {
   PortholeHistoryTimeline *self = PORTHOLE_HISTORY_TIMELINE (object);
@@ -365,6 +413,8 @@ porthole_history_timeline_class_init (PortholeHistoryTimelineClass *klass)
   widget_class->snapshot = porthole_history_timeline_snapshot;
   widget_class->measure = porthole_history_timeline_measure;
   widget_class->query_tooltip = porthole_history_timeline_query_tooltip;
+  widget_class->root = porthole_history_timeline_root;
+  widget_class->unroot = porthole_history_timeline_unroot;
   gtk_widget_class_set_css_name (widget_class, "historytimeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
