@@ -183,8 +183,15 @@ ssh_error (const char *shown, const char *accept_command, const char *err, GErro
         }
   }
   line = last_message (err);
+  if (line == NULL)
+    {
+      /* a shared connection whose server went away ends its clients without a word */
+      g_set_error (error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_DROPPED,
+                   _("%s: the connection was lost (ssh ended without saying why)"), shown);
+      return FALSE;
+    }
   g_set_error (error, PORTHOLE_REMOTE_ERROR, PORTHOLE_REMOTE_ERROR_FAILED,
-               _("%s: ssh failed: %s"), shown, line ? line : _("no message"));
+               _("%s: ssh failed: %s"), shown, line);
   return FALSE;
 }
 
