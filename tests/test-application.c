@@ -32,6 +32,23 @@ START_TEST (test_settings_drive_monitor)
 }
 END_TEST
 
+static gboolean
+is_row_titled (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* The spin button of the preferences row titled @title */
+static GtkWidget *
+spin_of_row (GtkWidget *root, const char *title)
+{
+  GtkWidget *row = porthole_test_find_matching (root, is_row_titled, title);
+
+  ck_assert_msg (row != NULL, "no row titled %s", title);
+  return porthole_test_find_widget (row, GTK_TYPE_SPIN_BUTTON, 0);
+}
+
 START_TEST (test_preferences_window)
 {
   g_autoptr(PortholeApplication) app = porthole_test_start_app ();
@@ -44,9 +61,9 @@ START_TEST (test_preferences_window)
   gtk_window_present (GTK_WINDOW (prefs));
   porthole_test_spin (100);
   interval = GTK_SPIN_BUTTON (porthole_test_find_widget (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 0));
-  /* in the order shown: refresh interval, history's days and size, the probe's timeout */
-  retention = GTK_SPIN_BUTTON (porthole_test_find_widget (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 1));
-  timeout = GTK_SPIN_BUTTON (porthole_test_find_widget (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 3));
+  /* found by the row they sit in, whatever the order of the groups */
+  retention = GTK_SPIN_BUTTON (spin_of_row (GTK_WIDGET (prefs), "Keep History"));
+  timeout = GTK_SPIN_BUTTON (spin_of_row (GTK_WIDGET (prefs), "Default Timeout"));
   ck_assert_ptr_nonnull (retention);
   ck_assert_ptr_nonnull (interval);
   ck_assert_ptr_nonnull (timeout);
