@@ -23,8 +23,6 @@ struct _PortholeWindow {
   AdwBin                  *learn_bin;
   AdwViewSwitcherTitle    *switcher_title;
   GtkMenuButton           *host_button;
-  GtkMenuButton           *menu_button;
-  GMenu                   *primary_menu;
   PortholeHostBanner      *host_banner;
 
   PortholeSocketMonitor   *monitor;
@@ -85,7 +83,6 @@ porthole_window_new_for_host (PortholeApplication *application, PortholeSocketMo
     gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("network-server-symbolic"));
     gtk_box_append (GTK_BOX (box), label);
     gtk_menu_button_set_child (self->host_button, box);
-    gtk_widget_set_visible (GTK_WIDGET (self->host_button), TRUE);
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->host_button), title);
   }
   porthole_host_banner_set_monitor (self->host_banner, monitor);
@@ -271,16 +268,8 @@ setup_from_application (PortholeWindow *self, PortholeApplication *app)
     g_set_object (&self->monitor, porthole_application_get_monitor (app));
   g_set_object (&self->settings, porthole_application_get_settings (app));
   gtk_menu_button_set_menu_model (self->host_button, porthole_application_get_host_menu (app));
-  {
-    g_autoptr(GMenu) section = g_menu_new ();
-
-    g_menu_append_submenu (section, _("Open Another _Computer"), porthole_application_get_host_menu (app));
-    g_menu_insert_section (self->primary_menu, 0, NULL, G_MENU_MODEL (section));
-  }
-  /* ~/.ssh/config may have changed since: read again whenever a menu with the hosts opens */
+  /* ~/.ssh/config may have changed since: read again whenever the menu opens */
   g_signal_connect_object (gtk_menu_button_get_popover (self->host_button), "show",
-                           G_CALLBACK (on_host_menu_shown), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (gtk_menu_button_get_popover (self->menu_button), "show",
                            G_CALLBACK (on_host_menu_shown), self, G_CONNECT_SWAPPED);
   settings = porthole_settings_get_gsettings (self->settings);
 
@@ -338,8 +327,6 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, learn_bin);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, host_button);
-  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, menu_button);
-  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, host_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_page_changed);
 
