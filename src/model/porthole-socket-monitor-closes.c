@@ -133,13 +133,16 @@ flash_item (PortholeMonitorRefresh *rd, GHashTable **listeners, const PortholeSo
     }
   {
     PortholeSockInfo info = *row;
+    PortholeSocket *item;
 
     info.inode = 0;
     if (listener != NULL)
       info.uid = porthole_socket_get_info (listener)->uid;
-    return porthole_socket_new (&info, &owner, user,
+    item = porthole_socket_new (&info, &owner, user,
                                 porthole_monitor_pick_service (porthole_services_get_default (), &info, &rd->sysctl),
                                 g_get_monotonic_time ());
+    porthole_socket_set_counters_time (item, rd->sampled_at);
+    return item;
   }
 }
 

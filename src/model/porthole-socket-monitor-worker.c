@@ -318,6 +318,8 @@ porthole_monitor_refresh_worker (GTask        *task,
   if (fresh->len > 0)
     make_items (rd, rows, fresh, ns_pids);
   rd->has_containers = g_hash_table_size (ns_pids) > 0;
+  for (guint i = 0; i < rd->added->len; i++)
+    porthole_socket_set_counters_time (g_ptr_array_index (rd->added, i), rd->sampled_at);
   if (rd->destroy != NULL && !rd->first)
     porthole_monitor_take_closes (rd);
   else if (rd->destroy != NULL)   /* what closed before the first table is not news */

@@ -36,6 +36,8 @@ void     porthole_socket_update_counters (PortholeSocket         *self,
  * connection whose destroy event carried them takes them, silently */
 void     porthole_socket_take_final_counters (PortholeSocket         *self,
                                               const PortholeSockInfo *final);
+/* Worker, before the item is published: when the dump it came from was made */
+void     porthole_socket_set_counters_time (PortholeSocket *self, gint64 sample_time);
 /* Main thread: a socket seen for the first time after the first refresh moved all its
  * counters since @since (it began after that): sampled as its first rate */
 void     porthole_socket_start_counters (PortholeSocket *self,

@@ -33,6 +33,7 @@ struct _PortholeSocket {
   PortholeTraffic      *traffic;     /* made when it first moves data */
   /* payload, worked out from each row as the kernel gave it (its state tells whether the
    * counters hold a FIN), so a final row in CLOSE counts the same as the live ones */
+  gint64                counters_at;
   guint64               payload_sent;
   guint64               payload_received;
 };
@@ -492,6 +493,7 @@ porthole_socket_update_counters (PortholeSocket         *self,
   g_return_if_fail (PORTHOLE_IS_SOCKET (self));
   sent = delta (porthole_sockinfo_payload_sent (now), self->payload_sent);
   received = delta (porthole_sockinfo_payload_received (now), self->payload_received);
+  self->counters_at = sample_time;
   self->payload_sent = MAX (self->payload_sent, porthole_sockinfo_payload_sent (now));
   self->payload_received = MAX (self->payload_received, porthole_sockinfo_payload_received (now));
 
@@ -610,6 +612,14 @@ guint
 porthole_socket_get_rate_history (PortholeSocket *self, double *out, guint n_out)
 {
   return self->traffic ? porthole_traffic_copy_history (self->traffic, out, n_out) : 0;
+}
+
+gint64 porthole_socket_get_counters_time (PortholeSocket *self) { return self->counters_at; }
+
+void
+porthole_socket_set_counters_time (PortholeSocket *self, gint64 sample_time)
+{
+  self->counters_at = sample_time;
 }
 
 guint

@@ -115,6 +115,10 @@ double   porthole_socket_get_rate (PortholeSocket *self);   /* send + receive */
  * moved, at most PORTHOLE_TRAFFIC_HISTORY; a refresh in which it did not move is a 0.
  * Copies up to @n_out of the newest into @out; returns how many. */
 guint    porthole_socket_get_rate_history (PortholeSocket *self, double *out, guint n_out);
+/* g_get_monotonic_time() of the dump whose counters get_info() holds: the kernel's
+ * "milliseconds since data last moved" (last_data_sent_ms, last_data_recv_ms) were true then,
+ * and an idle connection's are not replaced (that would be a change every refresh) */
+gint64   porthole_socket_get_counters_time (PortholeSocket *self);
 /* Segments retransmitted over the socket's life (tcpi_total_retrans); 0 when unknown */
 guint    porthole_socket_get_retransmits (PortholeSocket *self);
 

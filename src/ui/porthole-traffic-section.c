@@ -171,7 +171,9 @@ static void
 show_health (PortholeTrafficSection *self, PortholeSocket *s)
 {
   const PortholeSockInfo *info = porthole_socket_get_info (s);
-  guint64 since_ms = (guint64) MAX (0, g_get_monotonic_time () - self->seen_at) / 1000;
+  /* the kernel's ages were true at the dump the counters came from */
+  gint64 sampled = porthole_socket_get_counters_time (s) ? porthole_socket_get_counters_time (s) : self->seen_at;
+  guint64 since_ms = (guint64) MAX (0, g_get_monotonic_time () - sampled) / 1000;
   g_autofree char *rtt = NULL;
   g_autofree char *retrans = NULL;
   g_autofree char *cwnd = NULL;
