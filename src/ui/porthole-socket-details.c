@@ -4,8 +4,10 @@
 
 #include "porthole-socket-details.h"
 
+#include "porthole-application.h"
 #include "porthole-end-process.h"
 #include "porthole-escape.h"
+#include "porthole-history-summary.h"
 #include "porthole-port-info.h"
 #include "porthole-socket-cell.h"
 #include "porthole-socket-text.h"
@@ -35,6 +37,7 @@ struct _PortholeSocketDetails {
   GtkWidget             *test_button;
   GtkWidget             *end_button;
   PortholeTrafficSection *traffic;
+  PortholeHistorySummary *history;
 
   PortholeSocketMonitor *monitor;
   PortholeSocket        *socket;
@@ -442,6 +445,20 @@ on_closed_changed (PortholeSocket *socket, GParamSpec *pspec, PortholeSocketDeta
   update_header (self);
 }
 
+/* The application's history recorder, for this computer's sockets only: the journal is of
+ * this computer, not of a remote host's */
+static PortholeRecorder *
+journal_recorder (PortholeSocketDetails *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+
+  if (!PORTHOLE_IS_APPLICATION (app) ||
+      (self->monitor != NULL && porthole_socket_monitor_get_host (self->monitor) != NULL))
+    return NULL;
+  return porthole_application_get_recorder (PORTHOLE_APPLICATION (app));
+}
+
 void
 porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket *socket)
 {
@@ -462,6 +479,8 @@ porthole_socket_details_set_socket (PortholeSocketDetails *self, PortholeSocket 
   g_clear_pointer (&self->process, porthole_process_details_free);
   gtk_widget_set_visible (self->end_button, FALSE);
   porthole_traffic_section_set_socket (self->traffic, socket);
+  porthole_history_summary_set_recorder (self->history, journal_recorder (self));
+  porthole_history_summary_set_socket (self->history, socket);
   if (socket == NULL)
     {
       update_clients (self);
@@ -670,6 +689,7 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (PORTHOLE_TYPE_TRAFFIC_SECTION);
+  g_type_ensure (PORTHOLE_TYPE_HISTORY_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/porthole-socket-details.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, title_label);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, subtitle_label);
@@ -686,6 +706,7 @@ porthole_socket_details_class_init (PortholeSocketDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, test_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, end_button);
   gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, traffic);
+  gtk_widget_class_bind_template_child (widget_class, PortholeSocketDetails, history);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_end_clicked);
