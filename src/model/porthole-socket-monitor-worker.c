@@ -291,7 +291,9 @@ porthole_monitor_refresh_worker (GTask        *task,
           const PortholeSockInfo *was = porthole_socket_get_info (item);
 
           g_hash_table_add (seen, item);
-          if ((info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) && porthole_sockinfo_counters_moved (was, info))
+          /* a listener's own counters say nothing (its traffic is its connections') */
+          if ((info->flags & PORTHOLE_SOCKINFO_HAS_TCP_INFO) && !porthole_sockinfo_is_listening (info) &&
+              porthole_sockinfo_counters_moved (was, info))
             {
               PortholeCounterUpdate update = { g_object_ref (item), *info };
 
