@@ -422,9 +422,7 @@ on_traffic_changed (PortholeSocketMonitor *monitor, GPtrArray *sockets, gpointer
       program->touched = FALSE;
       sweep_crumbs (program);
       rate = porthole_program_get_rate (program);
-      program->history.history[program->history.head] = (float) rate;
-      program->history.head = (program->history.head + 1) % PORTHOLE_TRAFFIC_SAMPLES;
-      program->history.count = MIN (program->history.count + 1, PORTHOLE_TRAFFIC_SAMPLES);
+      porthole_traffic_push (&program->history, rate);
       g_object_notify_by_pspec (G_OBJECT (program), program_props[PROGRAM_PROP_RATE]);
     }
   /* closed connections are not waited for past the refresh after they closed */

@@ -6,6 +6,8 @@
 
 #include "porthole-traffic.h"
 
+G_STATIC_ASSERT (PORTHOLE_TRAFFIC_HISTORY == PORTHOLE_TRAFFIC_SAMPLES);
+
 #include <arpa/inet.h>
 #include <string.h>
 

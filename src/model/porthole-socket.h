@@ -111,8 +111,8 @@ guint64  porthole_socket_get_bytes_received (PortholeSocket *self);
 double   porthole_socket_get_send_rate (PortholeSocket *self);
 double   porthole_socket_get_receive_rate (PortholeSocket *self);
 double   porthole_socket_get_rate (PortholeSocket *self);   /* send + receive */
-/* The last rates (send + receive, bytes/s), oldest first, one per refresh since it first
- * moved, at most PORTHOLE_TRAFFIC_HISTORY; a refresh in which it did not move is a 0.
+/* The last rates (send + receive, bytes/s), oldest first, one per refresh in which it moved
+ * and a 0 for the refresh in which it stopped, at most PORTHOLE_TRAFFIC_HISTORY.
  * Copies up to @n_out of the newest into @out; returns how many. */
 guint    porthole_socket_get_rate_history (PortholeSocket *self, double *out, guint n_out);
 /* g_get_monotonic_time() of the dump whose counters get_info() holds: the kernel's

@@ -7,6 +7,15 @@
 G_STATIC_ASSERT (G_N_ELEMENTS (((PortholeTraffic *) NULL)->history) == PORTHOLE_TRAFFIC_SAMPLES);
 
 void
+porthole_traffic_push (PortholeTraffic *traffic, double rate)
+{
+  traffic->history[traffic->head] = (float) rate;
+  traffic->head = (traffic->head + 1) % PORTHOLE_TRAFFIC_SAMPLES;
+  if (traffic->count < PORTHOLE_TRAFFIC_SAMPLES)
+    traffic->count++;
+}
+
+void
 porthole_traffic_sample (PortholeTraffic *traffic,
                          guint64          delta_sent,
                          guint64          delta_received,
@@ -16,10 +25,7 @@ porthole_traffic_sample (PortholeTraffic *traffic,
 
   traffic->send_rate = seconds > 0 ? delta_sent / seconds : 0;
   traffic->receive_rate = seconds > 0 ? delta_received / seconds : 0;
-  traffic->history[traffic->head] = (float) (traffic->send_rate + traffic->receive_rate);
-  traffic->head = (traffic->head + 1) % PORTHOLE_TRAFFIC_SAMPLES;
-  if (traffic->count < PORTHOLE_TRAFFIC_SAMPLES)
-    traffic->count++;
+  porthole_traffic_push (traffic, traffic->send_rate + traffic->receive_rate);
 }
 
 guint

@@ -21,6 +21,8 @@ typedef struct {
 
 #define PORTHOLE_TRAFFIC_SAMPLES 60
 
+/* Adds one sample (bytes/s) to the history */
+void   porthole_traffic_push (PortholeTraffic *traffic, double rate);
 /* Records one refresh's rates (@delta_* bytes over @span_us) */
 void   porthole_traffic_sample (PortholeTraffic *traffic,
                                 guint64          delta_sent,
